@@ -1,0 +1,16 @@
+/*
+ * codec_internal.h - helpers shared by the codec's source files (decode,
+ * encode, memory); not part of the api/ interface.
+ */
+#ifndef K8C_API_CODEC_INTERNAL_H
+#define K8C_API_CODEC_INTERNAL_H
+
+#include "api/codec.h"
+#include "api/values.h"
+
+/* Size of one element of the array of a LIST field. */
+size_t k8c_codec_elem_size(const struct k8c_field *f);
+/* Frees what field f of obj holds and resets the member (and has_/n_) to absent. */
+void k8c_codec_release_field(const struct k8c_field *f, void *obj);
+
+#endif
