@@ -70,3 +70,91 @@ start_etcd() {
   ETCD_ENDPOINT="http://127.0.0.1:$cport"
   wait_for 30 "etcd at $ETCD_ENDPOINT" etcdctl --endpoints "$ETCD_ENDPOINT" endpoint health
 }
+
+# etcd members for the etcd storage tests. A member NAME of a cluster in DIR keeps its data in
+# DIR/NAME.data, its log in DIR/NAME.log, its pid in DIR/NAME.pid, its client URL in
+# DIR/NAME.url and its full command line in DIR/NAME.args, so it can be killed and restarted
+# on the same ports and data.
+
+# etcd_member_run DIR NAME: (re)starts member NAME from DIR/NAME.args in the background.
+etcd_member_run() {
+  local dir=$1 name=$2
+  local args=()
+  mapfile -t args <"$dir/$name.args"
+  etcd "${args[@]}" >>"$dir/$name.log" 2>&1 &
+  echo $! >"$dir/$name.pid"
+}
+
+# etcd_member_healthy DIR NAME: succeeds when member NAME answers a health check.
+etcd_member_healthy() {
+  etcdctl --endpoints "$(cat "$1/$2.url")" --command-timeout=2s endpoint health
+}
+
+# start_etcd_cluster DIR N: starts an N-member etcd cluster (members m1..mN) on free loopback
+# ports with its data in DIR; waits until every member is healthy. Sets ETCD_ENDPOINTS
+# (comma-separated client URLs, also written to DIR/endpoints).
+start_etcd_cluster() {
+  local dir=$1 n=$2 i cluster="" name
+  local cports=() pports=()
+  mkdir -p "$dir"
+  for i in $(seq 1 "$n"); do
+    cports[i]=$(free_port); pports[i]=$(free_port)
+    cluster+="${cluster:+,}m$i=http://127.0.0.1:${pports[i]}"
+  done
+  ETCD_ENDPOINTS=""
+  for i in $(seq 1 "$n"); do
+    name=m$i
+    printf '%s\n' --name "$name" --data-dir "$dir/$name.data" \
+      --listen-client-urls "http://127.0.0.1:${cports[i]}" \
+      --advertise-client-urls "http://127.0.0.1:${cports[i]}" \
+      --listen-peer-urls "http://127.0.0.1:${pports[i]}" \
+      --initial-advertise-peer-urls "http://127.0.0.1:${pports[i]}" \
+      --initial-cluster "$cluster" --initial-cluster-state new \
+      --initial-cluster-token "k8c-test-$$-${cports[1]}" \
+      --heartbeat-interval 50 --election-timeout 500 >"$dir/$name.args"
+    echo "http://127.0.0.1:${cports[i]}" >"$dir/$name.url"
+    ETCD_ENDPOINTS+="${ETCD_ENDPOINTS:+,}http://127.0.0.1:${cports[i]}"
+    etcd_member_run "$dir" "$name"
+  done
+  echo "$ETCD_ENDPOINTS" >"$dir/endpoints"
+  for i in $(seq 1 "$n"); do
+    wait_for 30 "etcd member m$i in $dir" etcd_member_healthy "$dir" "m$i" || return 1
+  done
+}
+
+# etcd_member_kill DIR NAME: kill -9 of member NAME; waits until the process is gone.
+etcd_member_kill() {
+  local pid
+  pid=$(cat "$1/$2.pid")
+  kill -9 "$pid" 2>/dev/null || true
+  wait_for 10 "etcd member $2 to exit" sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+# etcd_member_restart DIR NAME: starts member NAME again on its ports and data; waits until healthy.
+etcd_member_restart() {
+  etcd_member_run "$1" "$2"
+  wait_for 30 "etcd member $2 in $1 to be healthy again" etcd_member_healthy "$1" "$2"
+}
+
+# etcd_cluster_leader DIR: prints the name of the member that is the leader now.
+etcd_cluster_leader() {
+  local dir=$1 f url
+  for f in "$dir"/*.url; do
+    url=$(cat "$f")
+    if etcdctl --endpoints "$url" --command-timeout=2s endpoint status 2>/dev/null \
+        | awk -F', ' '{ exit !($5 == "true") }'; then
+      basename "$f" .url
+      return 0
+    fi
+  done
+  return 1
+}
+
+# stop_etcd_cluster DIR: kill -9 of every member started in DIR.
+stop_etcd_cluster() {
+  local f
+  for f in "$1"/*.pid; do
+    [ -e "$f" ] || continue
+    kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
+}
