@@ -75,7 +75,8 @@ int storage_etcd_compact_window(struct storage *s, int64_t keep)
 	target = cur - keep + 1; /* revisions target..cur stay */
 	if (target <= compacted || target < 2)
 		return 0;
-	return etcd_compact(s, target);
+	r = etcd_compact(s, target);
+	return r == STORAGE_ECOMPACTED ? 0 : r; /* another API server got there first */
 }
 
 void storage_etcd_set_timeout(struct storage *s, int64_t timeout_ms)

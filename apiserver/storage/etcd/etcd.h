@@ -14,7 +14,8 @@
 /*
  * Compacts away history older than the newest keep revisions (keep >= 1):
  * compacts at current revision - keep + 1 when that is above the compacted
- * revision, else does nothing. Meant for a timer of the API server (etcd's
+ * revision, else does nothing (also when another client compacted further
+ * meanwhile: no STORAGE_ECOMPACTED). Meant for a timer of the API server (etcd's
  * quota fills up without compaction). s must be an etcd store. Returns 0 or
  * a STORAGE_E* code. Thread-safe.
  */

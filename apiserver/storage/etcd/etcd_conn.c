@@ -9,6 +9,13 @@
  * Channels reconnect with a short back-off (at most 1 s) so that calls work
  * again soon after a member comes back, and ping every 10 s once a call is
  * open (etcd sends GOAWAY "too_many_pings" below 5 s).
+ *
+ * gRPC core does I/O only on threads that wait on a completion queue. While
+ * an endpoint is down every call fails at once (no wait-for-ready), so no
+ * thread would be waiting when the channel's background reconnection needs
+ * its reply read: the connection attempt times out, again and again, and the
+ * channel never recovers. A poller thread per connection therefore waits on
+ * an empty queue all the time, driving that I/O.
  */
 #include "apiserver/storage/etcd/etcd_conn.h"
 
@@ -26,6 +33,10 @@ struct etcd_conn {
 	size_t n;
 	atomic_size_t preferred;
 	_Atomic int64_t timeout_ms;
+
+	pthread_t poller;
+	grpc_completion_queue *poller_cq;
+	atomic_bool stop;
 
 	pthread_mutex_t pool_lock;
 	grpc_completion_queue **pool; /* idle pluck queues */
@@ -51,7 +62,7 @@ static grpc_channel *channel_new(const char *target)
 	grpc_arg args[] = {
 		{ GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, { .integer = -1 } },
 		{ GRPC_ARG_INTEGER, GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, { .integer = 100 } },
-		{ GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, { .integer = 100 } },
+		{ GRPC_ARG_INTEGER, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, { .integer = 1000 } },
 		{ GRPC_ARG_INTEGER, GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, { .integer = 1000 } },
 		{ GRPC_ARG_INTEGER, GRPC_ARG_KEEPALIVE_TIME_MS, { .integer = 10000 } },
 		{ GRPC_ARG_INTEGER, GRPC_ARG_KEEPALIVE_TIMEOUT_MS, { .integer = 5000 } },
@@ -104,6 +115,29 @@ static int parse_endpoints(struct etcd_conn *c, const char *endpoints)
 	return c->n ? 0 : STORAGE_EINVAL;
 }
 
+#define POLLER_WAKE_MS 200
+
+/* Waits on an empty queue (so gRPC has a thread to do I/O on) until close. */
+static void *poller_main(void *arg)
+{
+	struct etcd_conn *c = arg;
+
+	while (!atomic_load(&c->stop))
+		grpc_completion_queue_next(c->poller_cq, etcd_conn_deadline(POLLER_WAKE_MS), NULL);
+	return NULL;
+}
+
+static void poller_stop(struct etcd_conn *c)
+{
+	atomic_store(&c->stop, true);
+	pthread_join(c->poller, NULL);
+	grpc_completion_queue_shutdown(c->poller_cq);
+	while (grpc_completion_queue_next(c->poller_cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL)
+		       .type != GRPC_QUEUE_SHUTDOWN)
+		;
+	grpc_completion_queue_destroy(c->poller_cq);
+}
+
 static void free_targets(struct etcd_conn *c)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -128,6 +162,10 @@ int etcd_conn_open(const char *endpoints, int64_t timeout_ms, struct etcd_conn *
 	atomic_init(&c->preferred, 0);
 	atomic_init(&c->timeout_ms, timeout_ms);
 	pthread_mutex_init(&c->pool_lock, NULL);
+	atomic_init(&c->stop, false);
+	c->poller_cq = grpc_completion_queue_create_for_next(NULL);
+	if (pthread_create(&c->poller, NULL, poller_main, c) != 0)
+		abort();
 	*ret_conn = c;
 	return 0;
 }
@@ -145,6 +183,7 @@ void etcd_conn_close(struct etcd_conn *c)
 {
 	if (!c)
 		return;
+	poller_stop(c);
 	for (size_t i = 0; i < c->pool_n; i++)
 		cq_destroy(c->pool[i]);
 	free(c->pool);

@@ -232,9 +232,8 @@ int etcd_compact(struct storage *s, int64_t rev)
 	r = etcd_conn_call(es->conn, ETCD_COMPACT, &req.base,
 			   &etcdserverpb__compaction_response__descriptor, &resp, NULL);
 	etcd_wire_free(resp);
-	if (r == STORAGE_ECOMPACTED) /* already compacted at or past rev */
-		return 0;
-	if (r == 0)
+	/* ECOMPACTED: etcd was compacted at rev or later already (by us or another client). */
+	if (r == 0 || r == STORAGE_ECOMPACTED)
 		etcd_note_compacted(es, rev);
 	return r;
 }

@@ -1,7 +1,8 @@
 /*
  * etcd_private.h - the etcd backend's handle, shared by its files: etcd.c
- * (open/close, the ops table), etcd_kv.c (reads, writes, compaction) and
- * etcd_watch.c (the watch stream). Not for use outside apiserver/storage/etcd/.
+ * (open/close, the ops table), etcd_kv.c (reads, compaction), etcd_txn.c
+ * (writes), etcd_watch.c and etcd_stream.c (watches over one Watch stream).
+ * Not for use outside apiserver/storage/etcd/.
  */
 #ifndef K8C_STORAGE_ETCD_PRIVATE_H
 #define K8C_STORAGE_ETCD_PRIVATE_H
