@@ -33,8 +33,8 @@ void docker__json_labels(const cJSON *o, const char *key, struct docker_labels *
 /*
  * The writer: each call appends one member ("key": value) to the object
  * being written, or one element when key is NULL, with a comma before it
-
-
+ * when one is due. docker__jw_open starts an object ('{') or an array
+ * ('['); docker__jw_close, given the same bracket, ends it.
  */
 void docker__jw_open(struct strbuf *sb, const char *key, char bracket);
 void docker__jw_close(struct strbuf *sb, char bracket);
