@@ -1,7 +1,7 @@
 /*
  * cells.c - the cell writer and the formatters every printer shares: JSON
- * cells with their separators, ages, container lists, label maps; see
- * printers_internal.h.
+ * cells with their separators, ages, container lists, label maps, sorted
+ * sets of strings; see printers_internal.h.
  */
 #include "api/printers/printers_internal.h"
 
@@ -66,5 +66,22 @@ void printers__format_labels(struct strbuf *out, const struct k8c_strmap *m)
 		if (i > 0)
 			strbuf_addch(out, ',');
 		strbuf_addf(out, "%s=%s", m->items[i].key, m->items[i].value);
+	}
+}
+
+int printers__cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void printers__add_sorted_set(struct strbuf *out, const char **items, size_t n)
+{
+	qsort(items, n, sizeof(*items), printers__cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && !strcmp(items[i], items[i - 1]))
+			continue;
+		if (i > 0)
+			strbuf_addch(out, ',');
+		strbuf_addstr(out, items[i]);
 	}
 }

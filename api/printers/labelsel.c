@@ -88,11 +88,6 @@ static bool req_from_expression(struct req *r, const struct k8c_label_selector_r
 	return r->n_values == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Appends one requirement as Requirement.String() does. */
 static void add_req(struct strbuf *out, const struct req *r)
 {
@@ -105,7 +100,7 @@ static void add_req(struct strbuf *out, const struct req *r)
 		return;
 	char **sorted = xmalloc(r->n_values * sizeof(*sorted));
 	memcpy(sorted, r->values, r->n_values * sizeof(*sorted));
-	qsort(sorted, r->n_values, sizeof(*sorted), cmp_str);
+	qsort(sorted, r->n_values, sizeof(*sorted), printers__cmp_str);
 	for (size_t i = 0; i < r->n_values; i++) {
 		if (i > 0)
 			strbuf_addch(out, ',');

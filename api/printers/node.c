@@ -26,11 +26,6 @@ static void add_status(struct strbuf *out, const struct k8c_node *node)
 		strbuf_addstr(out, ",SchedulingDisabled");
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* findNodeRoles, sorted and unique, comma-joined; "<none>" without roles. */
 static void add_roles(struct strbuf *out, const struct k8c_strmap *labels)
 {
@@ -43,14 +38,7 @@ static void add_roles(struct strbuf *out, const struct k8c_strmap *labels)
 		else if (!strcmp(p->key, "kubernetes.io/role") && p->value && *p->value)
 			roles[n++] = p->value;
 	}
-	qsort(roles, n, sizeof(*roles), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && !strcmp(roles[i], roles[i - 1]))
-			continue;
-		if (i > 0)
-			strbuf_addch(out, ',');
-		strbuf_addstr(out, roles[i]);
-	}
+	printers__add_sorted_set(out, roles, n);
 	if (n == 0)
 		strbuf_addstr(out, "<none>");
 }

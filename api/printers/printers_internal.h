@@ -30,6 +30,12 @@ void printers__cell_age(struct printers__row *r, int64_t ts_ns);
 /* Two cells, as layoutContainerCells: the names and the images, comma-joined. */
 void printers__cell_containers(struct printers__row *r, const struct k8c_container *c, size_t n);
 
+/* qsort comparison of two C strings (const char *), bytewise like Go's string order. */
+int printers__cmp_str(const void *a, const void *b);
+/* Sorts items (n strings) and appends each distinct one, comma-joined, as
+ * strings.Join(sets.NewString(items...).List(), ",") does. */
+void printers__add_sorted_set(struct strbuf *out, const char **items, size_t n);
+
 /* Appends m as labels.FormatLabels does: "a=b,c=d" in key order, "<none>" when empty. */
 void printers__format_labels(struct strbuf *out, const struct k8c_strmap *m);
 

@@ -22,30 +22,18 @@ static void join_more(struct strbuf *out, char *const *list, size_t n)
 	}
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* loadBalancerStatusStringer (wide): the ingress IPs, else hostnames, sorted and unique. */
 static void add_lb_ingress(struct strbuf *out, const struct k8c_load_balancer_status *lb)
 {
 	size_t n = 0;
-	_cleanup_free_ char **addrs = xcalloc(lb->n_ingress + 1, sizeof(*addrs));
+	_cleanup_free_ const char **addrs = xcalloc(lb->n_ingress + 1, sizeof(*addrs));
 	for (size_t i = 0; i < lb->n_ingress; i++) {
 		const struct k8c_load_balancer_ingress *in = &lb->ingress[i];
-		char *addr = in->ip && *in->ip ? in->ip : in->hostname;
+		const char *addr = in->ip && *in->ip ? in->ip : in->hostname;
 		if (addr && *addr)
 			addrs[n++] = addr;
 	}
-	qsort(addrs, n, sizeof(*addrs), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && !strcmp(addrs[i], addrs[i - 1]))
-			continue;
-		if (i > 0)
-			strbuf_addch(out, ',');
-		strbuf_addstr(out, addrs[i]);
-	}
+	printers__add_sorted_set(out, addrs, n);
 }
 
 /* getServiceExternalIP. */
