@@ -20,10 +20,7 @@ struct delay_heap {
 	struct hashmap index; /* key -> position + 1 */
 };
 
-#define DELAY_HEAP_INIT                                                                            \
-	{                                                                                          \
-		NULL, 0, 0, HASHMAP_INIT                                                           \
-	}
+#define DELAY_HEAP_INIT { NULL, 0, 0, HASHMAP_INIT }
 
 /* Frees every waiting key; h is empty and reusable afterwards. */
 void delay_heap_release(struct delay_heap *h);
