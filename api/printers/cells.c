@@ -69,14 +69,15 @@ void printers__format_labels(struct strbuf *out, const struct k8c_strmap *m)
 	}
 }
 
-int printers__cmp_str(const void *a, const void *b)
+/* qsort comparison of two C strings, bytewise like Go's string order. */
+static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 void printers__add_sorted_set(struct strbuf *out, const char **items, size_t n)
 {
-	qsort(items, n, sizeof(*items), printers__cmp_str);
+	qsort(items, n, sizeof(*items), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && !strcmp(items[i], items[i - 1]))
 			continue;

@@ -30,8 +30,6 @@ void printers__cell_age(struct printers__row *r, int64_t ts_ns);
 /* Two cells, as layoutContainerCells: the names and the images, comma-joined. */
 void printers__cell_containers(struct printers__row *r, const struct k8c_container *c, size_t n);
 
-/* qsort comparison of two C strings (const char *), bytewise like Go's string order. */
-int printers__cmp_str(const void *a, const void *b);
 /* Sorts items (n strings) and appends each distinct one, comma-joined, as
  * strings.Join(sets.NewString(items...).List(), ",") does. */
 void printers__add_sorted_set(struct strbuf *out, const char **items, size_t n);
@@ -40,11 +38,12 @@ void printers__add_sorted_set(struct strbuf *out, const char **items, size_t n);
 void printers__format_labels(struct strbuf *out, const struct k8c_strmap *m);
 
 /*
- * Appends sel as metav1.LabelSelectorAsSelector(sel).String() does:
- * requirements sorted by key, "a=b", "k in (x,y)", "k notin (x)", "k", "!k";
- * "" for a NULL or empty selector. Returns 0, or -EINVAL (out unchanged)
- * when the selector is invalid (unknown operator, bad key or value, wrong
- * number of values), where callers print "<invalid>" or "<error>".
+ * Appends sel as metav1.LabelSelectorAsSelector(sel).String() does (through
+ * api/selector/): requirements sorted by key, "a=b", "k in (x,y)",
+ * "k notin (x)", "k", "!k"; "" for a NULL or empty selector. Returns 0, or
+ * -EINVAL (out unchanged) when the selector is invalid (unknown operator,
+ * bad key or value, wrong number of values), where callers print
+ * "<invalid>" or "<error>".
  */
 int printers__format_selector(struct strbuf *out, const struct k8c_label_selector *sel);
 
