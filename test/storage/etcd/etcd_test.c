@@ -4,10 +4,12 @@
 #include "test/storage/etcd/etcd_test.h"
 
 #include <stdarg.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "base/random.h"
 #include "base/timeutil.h"
+#include "test/ktest.h"
 
 const char *etcd_test_endpoints(void)
 {
@@ -66,7 +68,7 @@ int etcd_test_cluster_start(int n, char **ret_dir, char **ret_endpoints)
 
 	if (!mkdtemp(tmpl))
 		return -1;
-	if (etcd_test_ctl(&eps, "start %s %d", tmpl, n) != 0 || !eps.len) {
+	if (etcd_test_ctl(&eps, "start %s %d %d", tmpl, n, (int)getpid()) != 0 || !eps.len) {
 		etcd_test_ctl(NULL, "stop %s", tmpl);
 		strbuf_release(&eps);
 		return -1;
@@ -82,6 +84,26 @@ void etcd_test_cluster_stop(char *dir)
 		return;
 	etcd_test_ctl(NULL, "stop %s", dir);
 	free(dir);
+}
+
+void etcd_test_run_on_cluster(int n, etcd_test_body_fn body)
+{
+	char *dir = NULL, *eps = NULL;
+	struct storage *s = NULL;
+	struct storage_watch *w = NULL;
+	struct etcd_test_rec rec;
+
+	REQUIRE(etcd_test_cluster_start(n, &dir, &eps) == 0);
+	etcd_test_rec_init(&rec);
+	CHECK(storage_etcd_open(eps, &s) == 0);
+	if (s) {
+		body(dir, s, &rec, &w);
+		storage_watch_stop(s, w);
+		storage_close(s);
+	}
+	etcd_test_rec_release(&rec);
+	etcd_test_cluster_stop(dir);
+	free(eps);
 }
 
 void etcd_test_rec_init(struct etcd_test_rec *rec)

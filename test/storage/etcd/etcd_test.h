@@ -27,12 +27,25 @@ int etcd_test_ctl(struct strbuf *out, const char *fmt, ...) K8C_PRINTF(2, 3);
 
 /*
  * Starts an n-member etcd cluster in a fresh temporary folder (etcd-ctl.sh
- * start). Returns 0 and the folder and comma-separated client URLs (caller
- * frees both), or -1.
+ * start; it stops by itself if this process dies). Returns 0 and the folder
+ * and comma-separated client URLs (caller frees both), or -1.
  */
 int etcd_test_cluster_start(int n, char **ret_dir, char **ret_endpoints);
 /* Kills every member and removes the folder; frees dir. NULL-safe. */
 void etcd_test_cluster_stop(char *dir);
+
+struct etcd_test_rec;
+
+/* A test body: runs against store s of the cluster in dir; leaves its watch (if any) in *w. */
+typedef void (*etcd_test_body_fn)(const char *dir, struct storage *s, struct etcd_test_rec *rec,
+				  struct storage_watch **w);
+
+/*
+ * Starts an n-member cluster, opens a store on all its endpoints, runs body
+ * with a fresh recorder, then stops the watch body left, closes the store and
+ * stops the cluster, whatever body did. Failures are reported through ktest.
+ */
+void etcd_test_run_on_cluster(int n, etcd_test_body_fn body);
 
 /* Every event a watch delivered, and its final error; thread-safe. */
 struct etcd_test_rec {

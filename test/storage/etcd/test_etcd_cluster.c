@@ -214,31 +214,27 @@ static void kill_leader_and_restart(const char *dir, atomic_long *acked)
 	strbuf_release(&leader);
 }
 
-TEST(kill_leader)
+/* The test proper, on a store s of the 3-member cluster in dir. */
+static void kill_leader(const char *dir, struct storage *s, struct etcd_test_rec *rec,
+			struct storage_watch **watch)
 {
-	char *dir = NULL, *eps = NULL;
 	_cleanup_free_ char *p = etcd_test_prefix("cluster");
 	struct writer ws[WRITERS];
 	pthread_t th[WRITERS];
 	atomic_bool stop = false;
 	atomic_long acked = 0;
-	struct storage *s = NULL;
-	struct storage_watch *watch = NULL;
-	struct etcd_test_rec rec;
 	int64_t start;
 	size_t total = 0;
 
-	etcd_test_rec_init(&rec);
-	REQUIRE(etcd_test_cluster_start(3, &dir, &eps) == 0);
-	REQUIRE(storage_etcd_open(eps, &s) == 0);
 	REQUIRE(storage_current_rev(s, &start) == 0);
-	REQUIRE(storage_watch(s, p, start, etcd_test_rec_fn, &rec, &watch) == 0);
+	REQUIRE(storage_watch(s, p, start, etcd_test_rec_fn, rec, watch) == 0);
 	memset(ws, 0, sizeof(ws));
 	for (int i = 0; i < WRITERS; i++) {
 		ws[i] = (struct writer){
 			.s = s, .prefix = p, .id = i, .stop = &stop, .acked = &acked
 		};
-		REQUIRE(pthread_create(&th[i], NULL, writer_main, &ws[i]) == 0);
+		if (pthread_create(&th[i], NULL, writer_main, &ws[i]) != 0)
+			abort();
 	}
 	kill_leader_and_restart(dir, &acked);
 	atomic_store(&stop, true);
@@ -249,17 +245,16 @@ TEST(kill_leader)
 		fprintf(stderr, "writer %d: %zu writes, %d retried\n", i, ws[i].n_acks,
 			ws[i].retries);
 	}
-	CHECK(etcd_test_rec_wait(&rec, total, 10000));
+	CHECK(etcd_test_rec_wait(rec, total, 10000));
 	for (int i = 0; i < WRITERS; i++)
 		verify_writer(s, &ws[i]);
-	verify_watch(&rec, ws, WRITERS);
-	CHECK(!rec.failed && rec.err == 0 && rec.n == total);
-
-	storage_watch_stop(s, watch);
-	storage_close(s);
+	verify_watch(rec, ws, WRITERS);
+	CHECK(!rec->failed && rec->err == 0 && rec->n == total);
 	for (int i = 0; i < WRITERS; i++)
 		free(ws[i].acks);
-	etcd_test_rec_release(&rec);
-	etcd_test_cluster_stop(dir);
-	free(eps);
+}
+
+TEST(kill_leader)
+{
+	etcd_test_run_on_cluster(3, kill_leader);
 }

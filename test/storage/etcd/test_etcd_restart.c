@@ -65,39 +65,33 @@ static int64_t calls_while_down(struct storage *s, const char *prefix)
 	return worst / 4;
 }
 
-TEST(stop_and_restart)
+/* The test proper, on a store s of the 1-member cluster in dir; w receives the watch. */
+static void stop_and_restart(const char *dir, struct storage *s, struct etcd_test_rec *rec,
+			     struct storage_watch **w)
 {
-	char *dir = NULL, *eps = NULL;
 	_cleanup_free_ char *p = etcd_test_prefix("restart");
-	struct storage *s = NULL;
-	struct storage_watch *w = NULL;
-	struct etcd_test_rec rec;
 	int64_t revs[2 * NKEYS], start;
 
-	etcd_test_rec_init(&rec);
-	REQUIRE(etcd_test_cluster_start(1, &dir, &eps) == 0);
-	REQUIRE(storage_etcd_open(eps, &s) == 0);
 	REQUIRE(storage_current_rev(s, &start) == 0);
-	REQUIRE(storage_watch(s, p, start, etcd_test_rec_fn, &rec, &w) == 0);
+	REQUIRE(storage_watch(s, p, start, etcd_test_rec_fn, rec, w) == 0);
 	write_keys(s, p, 0, NKEYS, revs);
-	CHECK(etcd_test_rec_wait(&rec, NKEYS, 5000));
+	CHECK(etcd_test_rec_wait(rec, NKEYS, 5000));
 
 	REQUIRE(etcd_test_ctl(NULL, "kill %s m1", dir) == 0);
 	CHECK(calls_while_down(s, p) < 3 * K8C_NSEC_PER_SEC);
 	time_sleep_ms(300); /* the watch stream retries meanwhile */
-	CHECK(rec.err == 0 && rec.n == NKEYS);
+	CHECK(rec->err == 0 && rec->n == NKEYS);
 
 	REQUIRE(etcd_test_ctl(NULL, "restart %s m1", dir) == 0);
 	REQUIRE(wait_up(s, 10000));
 	write_keys(s, p, NKEYS, 2 * NKEYS, revs);
-	REQUIRE(etcd_test_rec_wait(&rec, 2 * NKEYS, 10000));
-	CHECK(rec.n == 2 * NKEYS && !rec.failed && rec.err == 0);
-	for (size_t i = 0; i < rec.n && i < 2 * NKEYS; i++)
-		CHECK(rec.events[i].mod_rev == revs[i] && rec.types[i] == STORAGE_EVENT_CREATE);
+	REQUIRE(etcd_test_rec_wait(rec, 2 * NKEYS, 10000));
+	CHECK(rec->n == 2 * NKEYS && !rec->failed && rec->err == 0);
+	for (size_t i = 0; i < rec->n && i < 2 * NKEYS; i++)
+		CHECK(rec->events[i].mod_rev == revs[i] && rec->types[i] == STORAGE_EVENT_CREATE);
+}
 
-	storage_watch_stop(s, w);
-	storage_close(s);
-	etcd_test_rec_release(&rec);
-	etcd_test_cluster_stop(dir);
-	free(eps);
+TEST(stop_and_restart)
+{
+	etcd_test_run_on_cluster(1, stop_and_restart);
 }
