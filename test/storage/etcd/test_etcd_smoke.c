@@ -137,6 +137,31 @@ TEST(too_large)
 	storage_close(s);
 }
 
+TEST(list_over_4mib)
+{
+	struct storage *s = open_store();
+	_cleanup_free_ char *p = etcd_test_prefix("biglist");
+	_cleanup_free_ char *v = xmalloc(8192);
+	struct storage_list_opts o = { 0 };
+	struct storage_list l = { 0 };
+	int64_t rev;
+
+	REQUIRE(s);
+	memset(v, 'v', 8192);
+	for (int i = 0; i < 600; i++) { /* 4.8 MB: over gRPC's default 4 MiB message limit */
+		struct strbuf k = STRBUF_INIT;
+
+		strbuf_addf(&k, "%s%04d", p, i);
+		CHECK(storage_create(s, k.buf, v, 8192, &rev) == 0);
+		strbuf_release(&k);
+	}
+	o.prefix = p;
+	REQUIRE(storage_list(s, &o, &l) == 0);
+	CHECK(l.n == 600 && l.items[599].value_len == 8192 && !l.more);
+	storage_list_release(&l);
+	storage_close(s);
+}
+
 TEST(failover_and_down)
 {
 	struct strbuf eps = STRBUF_INIT;
