@@ -5,6 +5,8 @@
 #                                (the test) dies without stopping it, a watchdog stops it
 #   etcd-ctl.sh kill DIR NAME    kill -9 member NAME (m1..mN)
 #   etcd-ctl.sh restart DIR NAME restart member NAME on its ports and data, wait until healthy
+#   etcd-ctl.sh pause DIR NAME   SIGSTOP member NAME (it hangs: calls time out)
+#   etcd-ctl.sh resume DIR NAME  SIGCONT member NAME
 #   etcd-ctl.sh leader DIR       print the leader's name
 #   etcd-ctl.sh stop DIR         kill every member and delete DIR
 #   etcd-ctl.sh run CMD...       start a throwaway single-member etcd (hack/lib.sh start_etcd)
@@ -35,6 +37,8 @@ case $cmd in
     ;;
   kill) etcd_member_kill "$dir" "$3" ;;
   restart) etcd_member_restart "$dir" "$3" ;;
+  pause) kill -STOP "$(cat "$dir/$3.pid")" ;;
+  resume) kill -CONT "$(cat "$dir/$3.pid")" ;;
   leader) etcd_cluster_leader "$dir" ;;
   stop) stop_etcd_cluster "$dir"; rm -rf "$dir" ;;
   *) echo "etcd-ctl.sh: unknown command '$cmd'" >&2; exit 2 ;;

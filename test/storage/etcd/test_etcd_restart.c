@@ -3,7 +3,8 @@
  * data and ports: calls fail fast with STORAGE_EUNAVAILABLE or ETIMEOUT
  * (bounded time), an open watch reports nothing and resumes by itself, and
  * it then delivers every write made after the restart, with no gap and no
- * duplicate.
+ * duplicate. And etcd hung (SIGSTOP): calls end at their deadline with
+ * STORAGE_ETIMEOUT and work again once it runs.
  */
 #include "test/storage/etcd/etcd_test.h"
 
@@ -107,4 +108,27 @@ static void stop_and_restart(const char *dir, struct storage *s, struct etcd_tes
 TEST(stop_and_restart)
 {
 	etcd_test_run_on_cluster(1, stop_and_restart);
+}
+
+/* etcd hangs: calls end at the deadline with ETIMEOUT, and work again once it runs. */
+static void paused_member(const char *dir, struct storage *s, struct etcd_test_rec *rec,
+			  struct storage_watch **w)
+{
+	int64_t rev, t0;
+
+	storage_etcd_set_timeout(s, 300);
+	REQUIRE(storage_current_rev(s, &rev) == 0);
+	REQUIRE(etcd_test_ctl(NULL, "pause %s m1", dir) == 0);
+	t0 = time_mono_ns();
+	CHECK_INT(storage_create(s, "/t/paused", "x", 1, &rev), STORAGE_ETIMEOUT);
+	CHECK_INT(storage_current_rev(s, &rev), STORAGE_ETIMEOUT);
+	CHECK(time_mono_ns() - t0 < 2 * K8C_NSEC_PER_SEC);
+	REQUIRE(etcd_test_ctl(NULL, "resume %s m1", dir) == 0);
+	storage_etcd_set_timeout(s, STORAGE_ETCD_DEFAULT_TIMEOUT_MS);
+	CHECK(wait_up(s, 10000));
+}
+
+TEST(paused_member)
+{
+	etcd_test_run_on_cluster(1, paused_member);
 }
