@@ -3,6 +3,7 @@
  */
 #include "test/client/fake_server.h"
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -72,6 +73,7 @@ static void request_copy(struct fake_request *dst, const struct fake_request *sr
 	dst->content_type = xstrdup(src->content_type);
 	dst->accept = xstrdup(src->accept);
 	dst->index = src->index;
+	dst->client_cert_verified = src->client_cert_verified;
 }
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -86,6 +88,20 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 static const char *header(struct MHD_Connection *c, const char *name)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* True when the TLS client presented a certificate that verifies against the trust CA. */
+static bool client_cert_verified(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!info || !info->tls_session)
+		return false;
+	gnutls_session_t session = info->tls_session;
+	unsigned n = 0, status = 1;
+	if (!gnutls_certificate_get_peers(session, &n) || n == 0)
+		return false;
+	return gnutls_certificate_verify_peers2(session, &status) == 0 && status == 0;
 }
 
 static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
@@ -156,6 +172,7 @@ static int answer(struct fake_server *s, struct MHD_Connection *c, const char *u
 	req.user_agent = xstrdup(header(c, "User-Agent"));
 	req.content_type = xstrdup(header(c, "Content-Type"));
 	req.accept = xstrdup(header(c, "Accept"));
+	req.client_cert_verified = client_cert_verified(c);
 	pthread_mutex_lock(&s->lock);
 	req.index = s->requests++;
 	fake_request_release(&s->last);
@@ -212,7 +229,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		atomic_fetch_add(&s->connections, 1);
 }
 
-struct fake_server *fake_server_start(fake_handler_fn fn, void *userdata)
+static struct fake_server *start(fake_handler_fn fn, void *userdata, const struct fake_tls *tls)
 {
 	struct fake_server *s = xcalloc(1, sizeof(*s));
 	s->fn = fn;
@@ -220,17 +237,37 @@ struct fake_server *fake_server_start(fake_handler_fn fn, void *userdata)
 	pthread_mutex_init(&s->lock, NULL);
 	struct sockaddr_in addr = { .sin_family = AF_INET,
 				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? (void *)tls->cert : NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? (void *)tls->key : NULL },
+		{ tls && tls->trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+		  tls ? (void *)tls->trust : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
-		on_request, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+		flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+		&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		tls ? MHD_OPTION_ARRAY : MHD_OPTION_END, tls_opts, MHD_OPTION_END);
 	if (!s->daemon)
 		abort();
 	const union MHD_DaemonInfo *info =
 		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u", (unsigned)info->port);
+	snprintf(s->url, sizeof(s->url), "%s://127.0.0.1:%u", tls ? "https" : "http",
+		 (unsigned)info->port);
 	return s;
+}
+
+struct fake_server *fake_server_start(fake_handler_fn fn, void *userdata)
+{
+	return start(fn, userdata, NULL);
+}
+
+struct fake_server *fake_server_start_tls(fake_handler_fn fn, void *userdata,
+					  const struct fake_tls *tls)
+{
+	return start(fn, userdata, tls);
 }
 
 const char *fake_server_url(struct fake_server *s)

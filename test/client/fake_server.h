@@ -18,7 +18,8 @@ struct fake_request {
 	char *user_agent;
 	char *content_type;
 	char *accept;
-	int index; /* 0-based count of requests before this one */
+	int index;		   /* 0-based count of requests before this one */
+	bool client_cert_verified; /* TLS: the client showed a certificate the trust CA signed */
 };
 
 struct fake_reply {
@@ -44,7 +45,18 @@ struct fake_server;
 /* Starts a server calling fn for each request. Aborts when it cannot start. */
 struct fake_server *fake_server_start(fake_handler_fn fn, void *userdata);
 
-/* "http://127.0.0.1:PORT" (borrowed). */
+/* PEM texts for a TLS server; trust (may be NULL) is the CA client certificates need. */
+struct fake_tls {
+	const char *cert;
+	const char *key;
+	const char *trust;
+};
+
+/* Same as fake_server_start(), serving HTTPS with tls. */
+struct fake_server *fake_server_start_tls(fake_handler_fn fn, void *userdata,
+					  const struct fake_tls *tls);
+
+/* "http://127.0.0.1:PORT" or "https://..." (borrowed). */
 const char *fake_server_url(struct fake_server *s);
 
 /* Requests answered (or being answered) so far. */
