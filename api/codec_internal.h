@@ -13,4 +13,7 @@ size_t k8c_codec_elem_size(const struct k8c_field *f);
 /* Frees what field f of obj holds and resets the member (and has_/n_) to absent. */
 void k8c_codec_release_field(const struct k8c_field *f, void *obj);
 
+/* Replaces field f of dst with a deep copy of src's (both structs of f's owner type). */
+void k8c_codec_copy_field(const struct k8c_field *f, void *dst, const void *src);
+
 #endif

@@ -148,3 +148,32 @@ void *k8c_dup(const struct k8c_type *t, const void *src)
 	k8c_copy(t, dst, src);
 	return dst;
 }
+
+/* Bytes of the member holding field f's value (not counting has_x / n_x). */
+static size_t member_size(const struct k8c_field *f)
+{
+	if (f->shape == K8C_FS_MAP)
+		return sizeof(struct k8c_strmap);
+	if (f->shape == K8C_FS_LIST)
+		return sizeof(void *);
+	switch (f->type) {
+	case K8C_FT_BOOL: return sizeof(bool);
+	case K8C_FT_INT32: return sizeof(int32_t);
+	case K8C_FT_INT64:
+	case K8C_FT_TIME:
+	case K8C_FT_MICROTIME: return sizeof(int64_t);
+	case K8C_FT_INTSTR: return sizeof(struct k8c_intstr);
+	case K8C_FT_OBJECT: return (f->flags & K8C_FF_EMBED) ? f->sub->size : sizeof(void *);
+	default: return sizeof(char *);
+	}
+}
+
+void k8c_codec_copy_field(const struct k8c_field *f, void *dst, const void *src)
+{
+	k8c_codec_release_field(f, dst);
+	memcpy(k8c_field_ptr(dst, f), k8c_field_ptr(src, f), member_size(f));
+	if (f->aux) /* has_x is a bool, n_x a size_t */
+		memcpy((char *)dst + f->aux, (const char *)src + f->aux,
+		       f->shape == K8C_FS_LIST ? sizeof(size_t) : sizeof(bool));
+	copy_field(f, dst, src);
+}

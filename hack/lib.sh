@@ -85,9 +85,11 @@ etcd_member_run() {
   echo $! >"$dir/$name.pid"
 }
 
-# etcd_member_healthy DIR NAME: succeeds when member NAME answers a health check.
+# etcd_member_healthy DIR NAME: succeeds when member NAME runs and answers a health check (the
+# process check catches a member that lost a port race and exited while another etcd answers).
 etcd_member_healthy() {
-  etcdctl --endpoints "$(cat "$1/$2.url")" --command-timeout=2s endpoint health
+  kill -0 "$(cat "$1/$2.pid")" 2>/dev/null &&
+    etcdctl --endpoints "$(cat "$1/$2.url")" --command-timeout=2s endpoint health
 }
 
 # start_etcd_cluster DIR N: starts an N-member etcd cluster (members m1..mN) on free loopback

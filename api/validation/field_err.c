@@ -152,3 +152,11 @@ void field_err_duplicate(struct field_errors *errs, const char *path, const char
 	add_with_value(errs, FIELD_ERROR_DUPLICATE, path, "Duplicate value", q.buf, NULL);
 	strbuf_release(&q);
 }
+
+void field_err_not_found(struct field_errors *errs, const char *path, const char *value)
+{
+	struct strbuf q = STRBUF_INIT;
+	field_err_quote(&q, value ? value : "");
+	add_with_value(errs, FIELD_ERROR_INVALID, path, "Not found", q.buf, NULL);
+	strbuf_release(&q);
+}

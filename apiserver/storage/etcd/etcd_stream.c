@@ -164,22 +164,28 @@ static void on_event(struct etcd_stream *st, grpc_event ev, bool *got_message)
 }
 
 /* Runs one call until every batch has completed; true if any reply came. Stream thread. */
+static int outstanding(struct etcd_stream *st)
+{
+	int n;
+
+	pthread_mutex_lock(&st->lock);
+	n = st->outstanding;
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
 static bool run_call(struct etcd_stream *st)
 {
 	bool got_message = false;
-	int outstanding;
 
-	do {
+	while (outstanding(st) > 0) {
 		grpc_event ev = grpc_completion_queue_next(
 			st->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
 
 		if (ev.type != GRPC_OP_COMPLETE)
 			break;
 		on_event(st, ev, &got_message);
-		pthread_mutex_lock(&st->lock);
-		outstanding = st->outstanding;
-		pthread_mutex_unlock(&st->lock);
-	} while (outstanding > 0);
+	}
 	return got_message;
 }
 

@@ -37,7 +37,10 @@ case $cmd in
     ;;
   kill) etcd_member_kill "$dir" "$3" ;;
   restart) etcd_member_restart "$dir" "$3" ;;
-  pause) kill -STOP "$(cat "$dir/$3.pid")" ;;
+  pause)
+    pid=$(cat "$dir/$3.pid")
+    kill -STOP "$pid" && wait_for 5 "etcd member $3 to stop" grep -q '^[0-9]* ([^)]*) T' "/proc/$pid/stat"
+    ;;
   resume) kill -CONT "$(cat "$dir/$3.pid")" ;;
   leader) etcd_cluster_leader "$dir" ;;
   stop) stop_etcd_cluster "$dir"; rm -rf "$dir" ;;
