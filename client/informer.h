@@ -1,0 +1,183 @@
+/*
+ * informer.h - a shared, indexed, watch-fed local cache of one kind of object,
+ * as client-go's SharedIndexInformer: LIST (paged), then WATCH from the
+ * list's resourceVersion, relisting on 410 Expired or a broken stream (with
+ * back-off), so that the cache converges on what the API server holds.
+ *
+ * Objects are the typed structs of api/ (kind->type: struct k8c_pod,
+ * struct k8c_deployment, ...), decoded once per event and SHARED: every
+ * object an informer hands out is read-only and reference-counted
+ * (k8c_obj_ref / k8c_obj_unref). Copy with k8c_dup() before changing one.
+ *
+ * Handlers run on the informer's own thread, in event order, one at a time
+ * per informer; they must be quick (enqueue a key, as controllers do) and
+ * must not call k8c_informer_stop(). Objects they receive are borrowed for
+ * the call; take a reference to keep one. A delete delivers the last state
+ * the cache held. After a relist, objects that vanished are delivered as
+ * deletes and changed ones as updates, so handlers never miss a transition
+ * they could observe. A resync (if asked) re-delivers every cached object as
+ * an update with old == new.
+ *
+ * Keys are "namespace/name", or "name" for cluster-scoped kinds
+ * (k8c_obj_key). Lookups are thread-safe and never block on the network.
+ */
+#ifndef K8C_CLIENT_INFORMER_H
+#define K8C_CLIENT_INFORMER_H
+
+#include "api/kinds.h"
+#include "api/object.h"
+#include "client/rest.h"
+
+/* ---- shared objects ---------------------------------------------------- */
+
+/*
+ * Takes a reference to obj, an object handed out by an informer (or made by
+ * k8c_obj_new). Returns obj. NULL-safe. Thread-safe.
+ */
+void *k8c_obj_ref(const void *obj);
+/* Drops a reference; the last one frees the object. NULL-safe. Thread-safe. */
+void k8c_obj_unref(const void *obj);
+/*
+ * A new reference-counted, zeroed object of type t (count 1), for code that
+ * wants to hand its own objects around the way informers do.
+ */
+void *k8c_obj_new(const struct k8c_type *t);
+/* Appends obj's key ("ns/name" or "name") to out. */
+void k8c_obj_key(const void *obj, struct strbuf *out);
+/* Drops one reference to each of n objects and frees the array. NULL-safe. */
+void k8c_obj_unref_array(void **objs, size_t n);
+
+/* ---- informers --------------------------------------------------------- */
+
+struct k8c_informer;
+
+struct k8c_informer_handlers {
+	void (*on_add)(void *userdata, const void *obj);
+	void (*on_update)(void *userdata, const void *old_obj, const void *new_obj);
+	void (*on_delete)(void *userdata, const void *obj);
+	void *userdata;
+};
+
+struct k8c_informer_options {
+	const struct k8c_kind *kind;
+	const char *namespace;      /* NULL: all namespaces */
+	const char *label_selector; /* NULL: everything */
+	const char *field_selector; /* NULL: everything; e.g. "spec.nodeName=node-1" */
+	int64_t resync_ms;          /* 0: never resync */
+	int64_t page_size;          /* LIST limit; 0 = 500 */
+};
+
+/*
+ * Index function: appends to *ret_values (an array of owned strings, *n
+ * entries) the index values of obj. E.g. a by-node index of pods appends
+ * spec.nodeName. Runs on the informer's thread with the cache locked: it
+ * must not call back into the informer.
+ */
+typedef void (*k8c_index_fn)(const void *obj, char ***ret_values, size_t *n, size_t *alloc);
+
+/*
+ * Creates an informer over client (borrowed: it must outlive the informer).
+ * It does nothing until started. Returns NULL for an invalid option (no kind).
+ */
+struct k8c_informer *k8c_informer_new(struct k8c_client *client,
+				      const struct k8c_informer_options *opts);
+
+/*
+ * Adds handlers. Allowed before and after the start: handlers added later
+ * first receive an add for every object already cached (on the informer's
+ * thread). Returns 0, or -EBUSY once stopped.
+ */
+int k8c_informer_add_handlers(struct k8c_informer *inf, const struct k8c_informer_handlers *h);
+
+/*
+ * Adds a named index. Only before the start. Built-in indexes, always
+ * present: K8C_INDEX_NAMESPACE (metadata.namespace) and K8C_INDEX_CONTROLLER
+ * (the uid of the controller ownerReference, if any).
+ */
+#define K8C_INDEX_NAMESPACE "namespace"
+#define K8C_INDEX_CONTROLLER "controller"
+int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index_fn fn);
+
+/* Starts the informer's thread (list, then watch). Returns 0 or a negative errno. */
+int k8c_informer_start(struct k8c_informer *inf);
+
+/* True once the first LIST has been applied and its adds delivered. Thread-safe. */
+bool k8c_informer_has_synced(struct k8c_informer *inf);
+
+/*
+ * Waits until synced, or timeout_ms passes (< 0: forever), or the informer
+ * stops. Returns true when synced.
+ */
+bool k8c_informer_wait_synced(struct k8c_informer *inf, int64_t timeout_ms);
+
+/*
+ * Stops the thread (cancels the watch; returns within a second) and waits
+ * for it. No handler runs after it returns. Lookups still work on the last
+ * state. Idempotent.
+ */
+void k8c_informer_stop(struct k8c_informer *inf);
+
+/* Stops inf if running and frees it and its cache. NULL-safe. */
+void k8c_informer_free(struct k8c_informer *inf);
+
+/* The kind inf caches. */
+const struct k8c_kind *k8c_informer_kind(const struct k8c_informer *inf);
+
+/* The resourceVersion the cache last reached ("" before the first list). Owned by the caller. */
+char *k8c_informer_resource_version(struct k8c_informer *inf);
+
+/* ---- lookups (listers) --------------------------------------------------- */
+
+/*
+ * The cached object with key "ns/name" (or "name"), with a reference the
+ * caller drops with k8c_obj_unref, or NULL.
+ */
+void *k8c_informer_get(struct k8c_informer *inf, const char *key);
+/* As k8c_informer_get, by namespace (NULL for cluster-scoped) and name. */
+void *k8c_informer_get_by_name(struct k8c_informer *inf, const char *ns, const char *name);
+
+/*
+ * Every cached object (ns NULL) or those of one namespace, sorted by key, as
+ * a new array of references in *ret (free with k8c_obj_unref_array).
+ * Returns how many.
+ */
+size_t k8c_informer_list(struct k8c_informer *inf, const char *ns, void ***ret);
+
+/*
+ * The objects whose index `index` has `value`, sorted by key, as
+ * k8c_informer_list. Returns how many; 0 for an unknown index.
+ */
+size_t k8c_informer_by_index(struct k8c_informer *inf, const char *index, const char *value,
+			     void ***ret);
+
+/* How many objects are cached. */
+size_t k8c_informer_len(struct k8c_informer *inf);
+
+/* ---- a factory of shared informers -------------------------------------- */
+
+/*
+ * One informer per kind (over all namespaces, no selectors) shared by every
+ * user in a process, as client-go's SharedInformerFactory: the ReplicaSet,
+ * Deployment, Endpoints and garbage-collector controllers all read one pod
+ * cache.
+ */
+struct k8c_informer_factory;
+
+struct k8c_informer_factory *k8c_informer_factory_new(struct k8c_client *client,
+						      int64_t resync_ms);
+/*
+ * The factory's informer for kind (created on first use; borrowed, owned by
+ * the factory). Indexes must be added before k8c_informer_factory_start.
+ */
+struct k8c_informer *k8c_informer_factory_get(struct k8c_informer_factory *f,
+					      const struct k8c_kind *kind);
+/* Starts every informer created so far that is not running. Returns 0 or a negative errno. */
+int k8c_informer_factory_start(struct k8c_informer_factory *f);
+/* Waits until every started informer has synced (see k8c_informer_wait_synced). */
+bool k8c_informer_factory_wait_synced(struct k8c_informer_factory *f, int64_t timeout_ms);
+/* Stops every informer (see k8c_informer_stop). */
+void k8c_informer_factory_stop(struct k8c_informer_factory *f);
+/* Stops and frees everything. NULL-safe. */
+void k8c_informer_factory_free(struct k8c_informer_factory *f);
+
+#endif
