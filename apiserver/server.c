@@ -9,6 +9,7 @@
 
 #include "api/object.h"
 #include "apiserver/objects.h"
+#include "apiserver/storage/etcd/etcd.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/timeutil.h"
@@ -166,8 +167,12 @@ static void handle(void *ctx, struct http_request *h)
 
 static int open_storage(const struct apiserver_config *cfg, struct storage **ret)
 {
-	if (cfg->etcd_servers)
-		return storage_etcd_open(cfg->etcd_servers, ret);
+	if (cfg->etcd_servers) {
+		int r = storage_etcd_open(cfg->etcd_servers, ret);
+		if (r == 0 && cfg->etcd_timeout_ms > 0)
+			storage_etcd_set_timeout(*ret, cfg->etcd_timeout_ms);
+		return r;
+	}
 	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
 		return STORAGE_EUNAVAILABLE;
 	struct strbuf path = STRBUF_INIT;

@@ -109,22 +109,23 @@ static void apply_event(struct kind_cache *kc, const struct storage_event *ev)
 	kind_cache_dispatch(kc, ring_push(kc, &e));
 }
 
-static void set_rev(struct watch_cache *c, int64_t rev, int err)
+void watch_cache_set_rev(struct watch_cache *c, int64_t rev, int err)
 {
 	pthread_mutex_lock(&c->rev_lock);
 	if (rev > c->rev)
 		c->rev = rev;
-	if (err)
-		c->error = err;
+	c->error = err;
 	pthread_cond_broadcast(&c->rev_cond);
+	if (err)
+		pthread_cond_signal(&c->resync_cond);
 	pthread_mutex_unlock(&c->rev_lock);
 }
 
-static void on_store_events(void *ctx, const struct storage_event *events, size_t n, int err)
+void watch_cache_on_store_events(void *ctx, const struct storage_event *events, size_t n, int err)
 {
 	struct watch_cache *c = ctx;
 	if (err) {
-		set_rev(c, 0, err);
+		watch_cache_set_rev(c, 0, err);
 		return;
 	}
 	for (size_t i = 0; i < n;) {
@@ -146,19 +147,23 @@ static void on_store_events(void *ctx, const struct storage_event *events, size_
 		c->kinds[i].rev = rev;
 		pthread_mutex_unlock(&c->kinds[i].lock);
 	}
-	set_rev(c, rev, 0);
+	watch_cache_set_rev(c, rev, 0);
 }
 
-static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
+int kind_cache_list_store(struct watch_cache *c, struct kind_cache *kc, int64_t *rev,
+			  struct storage_list *l)
 {
 	struct storage_list_opts opts = { .prefix = kc->prefix, .rev = *rev };
-	struct storage_list l;
-	int r = storage_list(c->storage, &opts, &l);
-	if (r < 0)
-		return r;
-	*rev = l.rev;
-	for (size_t i = 0; i < l.n; i++) {
-		struct storage_kv *kv = &l.items[i];
+	int r = storage_list(c->storage, &opts, l);
+	if (r == 0)
+		*rev = l->rev;
+	return r;
+}
+
+void kind_cache_load(struct kind_cache *kc, struct storage_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct storage_kv *kv = &l->items[i];
 		struct cache_obj *o = cache_obj_new(kc->kind, kv->key, kv->value, kv->value_len,
 						    kv->create_rev, kv->mod_rev);
 		if (o)
@@ -166,8 +171,24 @@ static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
 		if (kv->mod_rev > kc->last_rev)
 			kc->last_rev = kv->mod_rev;
 	}
-	storage_list_release(&l);
-	return 0;
+	storage_list_release(l);
+}
+
+void kind_cache_clear(struct kind_cache *kc)
+{
+	while (kc->ring_n)
+		ring_drop_oldest(kc);
+	hashmap_release(&kc->by_key, (void (*)(void *))cache_obj_unref);
+	kc->n = 0;
+}
+
+static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
+{
+	struct storage_list l;
+	int r = kind_cache_list_store(c, kc, rev, &l);
+	if (r == 0)
+		kind_cache_load(kc, &l);
+	return r;
 }
 
 static void kind_cache_init(struct kind_cache *kc, const struct k8c_kind *k, size_t ring_size)
@@ -183,10 +204,8 @@ static void kind_cache_init(struct kind_cache *kc, const struct k8c_kind *k, siz
 
 static void kind_cache_release(struct kind_cache *kc)
 {
-	while (kc->ring_n)
-		ring_drop_oldest(kc);
+	kind_cache_clear(kc);
 	free(kc->ring);
-	hashmap_release(&kc->by_key, (void (*)(void *))cache_obj_unref);
 	free(kc->sorted);
 	free(kc->unindexed.items);
 	hashmap_release(&kc->indexed, free);
@@ -204,6 +223,7 @@ int watch_cache_start(struct storage *s, size_t ring_size, struct watch_cache **
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->rev_cond, &ca);
+	pthread_cond_init(&c->resync_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	while (k8c_kinds[c->n_kinds].kind)
 		c->n_kinds++;
@@ -218,7 +238,9 @@ int watch_cache_start(struct storage *s, size_t ring_size, struct watch_cache **
 		c->kinds[i].floor = c->kinds[i].rev = rev;
 	c->rev = rev;
 	if (r == 0)
-		r = storage_watch(s, "/registry/", rev, on_store_events, c, &c->sw);
+		r = storage_watch(s, "/registry/", rev, watch_cache_on_store_events, c, &c->sw);
+	if (r == 0)
+		watch_cache_resync_start(c);
 	if (r < 0) {
 		watch_cache_stop(c);
 		return r;
@@ -243,6 +265,7 @@ void watch_cache_stop(struct watch_cache *c)
 {
 	if (!c)
 		return;
+	watch_cache_resync_stop(c);
 	if (c->sw)
 		storage_watch_stop(c->storage, c->sw);
 	watch_cache_stop_watchers(c);
@@ -253,6 +276,7 @@ void watch_cache_stop(struct watch_cache *c)
 		kind_cache_release(&c->kinds[i]);
 	free(c->kinds);
 	pthread_cond_destroy(&c->rev_cond);
+	pthread_cond_destroy(&c->resync_cond);
 	pthread_mutex_destroy(&c->rev_lock);
 	free(c);
 }

@@ -15,9 +15,11 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import sys
 import threading
 import time
+import types
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from k8ctest import ApiServer, Etcd, EtcdCluster, Suite, Watch, request, wait_for  # noqa: E402
@@ -26,7 +28,9 @@ CM = "/api/v1/namespaces/default/configmaps"
 PODS = "/api/v1/namespaces/default/pods"
 PROPAGATION_S = 1.0   # a write through one API server is seen by the other within this
 ERROR_ANSWER_S = 5.0  # an API server without etcd answers within this
+OUTAGE_TIMEOUT_S = 2.0  # --etcd-request-timeout of the outage case (etcd hung: 504 after it)
 WRITE_PAUSE_S = 5.0   # longest pause in acknowledged writes when a member is killed
+GAP_OBJECTS, GAP_BYTES = 100, 200 * 1024  # written while an API server is stopped: 20 MB
 
 
 def configmap(name, value="0", labels=None):
@@ -130,6 +134,93 @@ def test_two_apiservers(t, args, etcd):
         t.eq(b.stop(), 0, "second API server exits cleanly")
 
 
+def write_many(base, prefix, n, nbytes, threads=4):
+    """Creates n configmaps of about nbytes each through base, from a few threads."""
+    def run(k):
+        c = Conn(base)
+        for i in range(k, n, threads):
+            st, body = c.send("POST", CM, configmap("%s%d" % (prefix, i), "z" * nbytes))
+            assert st == 201, (st, body)
+    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
+    for th in ts:
+        th.start()
+    for th in ts:
+        th.join()
+
+
+def test_watch_fell_behind_compaction(t, args, etcd):
+    """An API server whose etcd watch fell behind another's compaction relists and serves."""
+    a = ApiServer(args.apiserver, t.workdir + "/behind-a", etcd=etcd)
+    b = ApiServer(args.apiserver, t.workdir + "/behind-b", etcd=etcd,
+                  extra=["--compaction-interval", "1", "--compaction-keep", "10"])
+    try:
+        st, lst, _ = request(a.url, "GET", CM)
+        rv = lst["metadata"]["resourceVersion"]
+        w = Watch(a.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
+        a.proc.send_signal(signal.SIGSTOP)  # a falls behind: etcd's sends to it back up
+        try:
+            write_many(b.url, "behind", GAP_OBJECTS, GAP_BYTES)
+            wait_for("b to compact past the writes", lambda: request(b.url, "POST", CM, configmap(
+                "probe%f" % time.monotonic()))[0] == 201 and compacted_past(b, rv), timeout=15)
+        finally:
+            a.proc.send_signal(signal.SIGCONT)
+        t0 = time.monotonic()
+        wait_for("a to serve the latest state again", lambda: request(
+            a.url, "GET", CM + "/behind%d" % (GAP_OBJECTS - 1))[0] == 200 and request(a.url, "GET", "/readyz")[0] ==
+            200, timeout=15)
+        note("API server behind a compaction serves again %.0f ms after it resumed",
+             (time.monotonic() - t0) * 1000)
+        st, lst, _ = request(a.url, "GET", CM)
+        t.check(len([i for i in lst["items"] if i["metadata"]["name"].startswith("behind")]) == GAP_OBJECTS,
+                "a lists every object written meanwhile")
+        st, _, _ = request(b.url, "POST", CM, configmap("after-behind"))
+        w2 = Watch(a.url, CM + "?watch=true&resourceVersion=" + lst["metadata"]["resourceVersion"])
+        next_event(w2, "ADDED", "after-behind", 5)
+        w2.close()
+        check_old_watch_expired(t, a, w, rv, "behind", GAP_OBJECTS)
+    finally:
+        t.eq(a.stop(), 0, "first API server exits cleanly")
+        t.eq(b.stop(), 0, "second API server exits cleanly")
+
+
+def compacted_past(srv, rv):
+    """True when a watch from rv on srv answers 410 Expired."""
+    w = Watch(srv.url, CM + "?watch=true&resourceVersion=" + rv)
+    try:
+        e = w.next(timeout=2)
+        return e["type"] == "ERROR" and e["object"].get("code") == 410
+    finally:
+        w.close()
+
+
+def check_old_watch_expired(t, srv, w, rv, prefix, n):
+    """A watch from before the gap ends, or goes on with every event of the gap; so does a
+    re-watch from its resourceVersion, unless it is 410 Expired (then the client relists)."""
+    def drain(w):
+        names = set()
+        try:
+            while True:
+                e = w.next(timeout=3)
+                if e["type"] == "ERROR":
+                    return names, e["object"].get("code")
+                names.add(e["object"]["metadata"]["name"])
+        except (EOFError, OSError):
+            pass
+        finally:
+            w.close()
+        return names, None
+
+    def whole(names):
+        return len([x for x in names if x.startswith(prefix)]) in (0, n)
+    names, _ = drain(w)
+    t.check(whole(names), "the old watch delivered all or nothing of the gap", len(names))
+    names, code = drain(Watch(srv.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30))
+    t.check(code == 410 or len([x for x in names if x.startswith(prefix)]) == n,
+            "a re-watch from before the gap is 410 Expired or delivers the whole gap",
+            (code, len(names)))
+    note("watch from before the gap: %s", "410 Expired" if code == 410 else "served it all")
+
+
 def pod_with_args(name, nbytes):
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
             "spec": {"containers": [{"name": "c", "image": "k8c.local/busybox",
@@ -176,6 +267,32 @@ def test_request_too_large(t, args, etcd):
 # cluster: kill -9 of a member under write load
 
 
+class Conn:
+    """One kept-alive connection for one thread (k8ctest.request shares its connections)."""
+
+    def __init__(self, base):
+        self.host, port = base.split("//")[1].split(":")
+        self.port = int(port)
+        self.conn = None
+
+    def send(self, method, path, body):
+        """(HTTP code or exception name, parsed JSON body)."""
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=20)
+            try:
+                self.conn.request(method, path, body=json.dumps(body),
+                                  headers={"Content-Type": "application/json"})
+                resp = self.conn.getresponse()
+                return resp.status, json.loads(resp.read() or b"null")
+            except (http.client.HTTPException, OSError) as e:
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    return type(e).__name__, None
+        return None, None
+
+
 class Writer(threading.Thread):
     """Creates configmaps <prefix><id>-<n> and updates them, over its own kept-alive connection.
 
@@ -192,28 +309,11 @@ class Writer(threading.Thread):
         self.errors = {}     # HTTP code (or exception name) -> count
         self.bad = []        # answers that are never right (500s, non-Status errors)
         self.samples = {}    # HTTP code -> (method, seconds, message) of its first answer
-        self.conn = None
-
-    def send(self, method, path, body):
-        host, port = self.base.split("//")[1].split(":")
-        for attempt in range(2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(host, int(port), timeout=20)
-            try:
-                self.conn.request(method, path, body=json.dumps(body),
-                                  headers={"Content-Type": "application/json"})
-                resp = self.conn.getresponse()
-                return resp.status, json.loads(resp.read() or b"null")
-            except (http.client.HTTPException, OSError) as e:
-                self.conn.close()
-                self.conn = None
-                if attempt:
-                    return type(e).__name__, None
-        return None, None
+        self.conn = Conn(base)
 
     def write(self, method, path, name, value):
         t0 = time.monotonic()
-        st, body = self.send(method, path, configmap(name, value))
+        st, body = self.conn.send(method, path, configmap(name, value))
         ok = st in (200, 201) and isinstance(body, dict) and body["data"]["v"] == value
         if ok:
             self.acked[name] = value
@@ -368,6 +468,41 @@ def test_kill_follower(t, args, cluster):
     kill_under_load(t, args, cluster, follower, "follower killed")
 
 
+def test_rejoin_after_compaction(t, args, cluster):
+    """An API server on one member only, while that member is down for longer than another
+    API server's compaction window: when the member is back it relists and serves again."""
+    m1 = cluster.members[0]
+    a = ApiServer(args.apiserver, t.workdir + "/one-member", etcd=types.SimpleNamespace(
+        endpoint=m1.url))
+    b = ApiServer(args.apiserver, t.workdir + "/all-members", etcd=cluster,
+                  extra=["--compaction-interval", "1", "--compaction-keep", "10"])
+    try:
+        st, lst, _ = request(a.url, "GET", CM)
+        rv = lst["metadata"]["resourceVersion"]
+        w = Watch(a.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
+        cluster.kill9(m1)
+        write_many(b.url, "gap", 50, 100)
+        wait_for("b to compact past the gap", lambda: request(b.url, "POST", CM, configmap(
+            "probe%f" % time.monotonic()))[0] == 201 and compacted_past(b, rv), timeout=15)
+        cluster.restart(m1)
+        t0 = time.monotonic()
+        wait_for("a to serve the latest state again", lambda: request(
+            a.url, "GET", CM + "/gap49")[0] == 200 and request(a.url, "GET", "/readyz")[0] == 200,
+            timeout=15)
+        note("API server back %.0f ms after its member rejoined", (time.monotonic() - t0) * 1000)
+        st, lst, _ = request(a.url, "GET", CM)
+        t.eq(len([i for i in lst["items"] if i["metadata"]["name"].startswith("gap")]), 50,
+             "it lists every object written meanwhile")
+        st, _, _ = request(b.url, "POST", CM, configmap("after-gap"))
+        w2 = Watch(a.url, CM + "?watch=true&resourceVersion=" + lst["metadata"]["resourceVersion"])
+        next_event(w2, "ADDED", "after-gap", 5)
+        w2.close()
+        check_old_watch_expired(t, a, w, rv, "gap", 50)
+    finally:
+        t.eq(a.stop(), 0, "first API server exits cleanly")
+        t.eq(b.stop(), 0, "second API server exits cleanly")
+
+
 # ---------------------------------------------------------------------------------------------
 # outage: etcd stopped entirely
 
@@ -378,13 +513,16 @@ def timed(srv, method, path, body=None):
     return st, resp, time.monotonic() - t0
 
 
-def check_unavailable(t, srv):
-    """Every verb answers 503/504 with a Status, quickly, while etcd is down."""
+def check_unavailable(t, srv, limit=ERROR_ANSWER_S, codes=(503, 504), every_verb=True):
+    """Every verb (or a GET, a LIST and a create) answers 503/504 with a Status within limit
+    seconds while etcd is down; returns the slowest answer's time."""
     cm = configmap("during", "1")
     calls = [("GET", CM + "/before", None), ("GET", CM, None), ("POST", CM, cm),
              ("PUT", CM + "/before", configmap("before", "9")),
              ("PATCH", CM + "/before", None), ("DELETE", CM + "/before", None),
              ("GET", "/api/v1/namespaces/default", None)]
+    if not every_verb:
+        calls = calls[:3]
     worst = 0.0
     for method, path, body in calls:
         if method == "PATCH":
@@ -393,10 +531,10 @@ def check_unavailable(t, srv):
             st, resp, dt = timed(srv, method, path, body)
         worst = max(worst, dt)
         what = "%s %s without etcd" % (method, path)
-        t.check(st in (503, 504), what + ": 503 or 504", (st, str(resp)[:200]))
+        t.check(st in codes, what + ": " + " or ".join(map(str, codes)), (st, str(resp)[:200]))
         t.check(is_status(resp, st), what + ": answers a Status", str(resp)[:200])
-        t.check(dt < ERROR_ANSWER_S, what + ": answers within 5 s", dt)
-    note("slowest answer while etcd is down: %.0f ms", worst * 1000)
+        t.check(dt < limit, what + ": answers within %.1f s" % limit, dt)
+    return worst
     st, _, _ = request(srv.url, "GET", "/readyz")
     t.check(st != 200, "/readyz does not report ready without etcd", st)
     st, _, _ = request(srv.url, "GET", "/livez")
@@ -412,16 +550,18 @@ def timed_patch(srv, path):
 
 def test_etcd_stopped(t, args):
     etcd = Etcd(t.workdir, name="outage")
-    srv = ApiServer(args.apiserver, t.workdir + "/outage", etcd=etcd)
+    srv = ApiServer(args.apiserver, t.workdir + "/outage", etcd=etcd,
+                    extra=["--etcd-request-timeout", str(OUTAGE_TIMEOUT_S)])
     try:
         st, before, _ = request(srv.url, "POST", CM, configmap("before"))
         t.eq(st, 201, "create before the outage")
         rv = before["metadata"]["resourceVersion"]
         w = Watch(srv.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
         etcd.kill9()
-        check_unavailable(t, srv)
+        worst = check_unavailable(t, srv)
         time.sleep(1.0)  # a longer outage: the API server's etcd watch has to reconnect later
-        check_unavailable(t, srv)
+        worst = max(worst, check_unavailable(t, srv))
+        note("slowest answer while etcd is killed: %.0f ms", worst * 1000)
         t.check(srv.proc.poll() is None, "the API server keeps running without etcd")
 
         t0 = time.monotonic()
@@ -436,9 +576,24 @@ def test_etcd_stopped(t, args):
         st, got, _ = request(srv.url, "GET", CM + "/before")
         t.eq((st, got), (200, before), "the object from before the outage is served unchanged")
         check_watch_after_outage(t, srv, w, rv)
+        check_etcd_hung(t, srv, etcd)
     finally:
         t.eq(srv.stop(), 0, "API server exits cleanly")
         etcd.stop()
+
+
+def check_etcd_hung(t, srv, etcd):
+    """etcd hangs (SIGSTOP): answers are 504 at the request deadline, then it serves again."""
+    etcd.proc.send_signal(signal.SIGSTOP)
+    try:
+        worst = check_unavailable(t, srv, limit=OUTAGE_TIMEOUT_S + 1.0, codes=(504,),
+                                  every_verb=False)
+        note("slowest answer while etcd hangs: %.0f ms (--etcd-request-timeout %g)",
+             worst * 1000, OUTAGE_TIMEOUT_S)
+    finally:
+        etcd.proc.send_signal(signal.SIGCONT)
+    wait_for("writes again after etcd resumed",
+             lambda: request(srv.url, "POST", CM, configmap("resumed"))[0] == 201, timeout=10)
 
 
 def check_watch_after_outage(t, srv, w, rv):
@@ -471,6 +626,7 @@ def main():
         try:
             t.case(test_two_apiservers, t, args, etcd)
             t.case(test_request_too_large, t, args, etcd)
+            t.case(test_watch_fell_behind_compaction, t, args, etcd)
         finally:
             etcd.stop()
     elif args.case == "cluster":
@@ -478,6 +634,7 @@ def main():
         try:
             t.case(test_kill_leader, t, args, cluster)
             t.case(test_kill_follower, t, args, cluster)
+            t.case(test_rejoin_after_compaction, t, args, cluster)
         finally:
             cluster.stop()
     else:
