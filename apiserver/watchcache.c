@@ -297,16 +297,21 @@ int watch_cache_error(struct watch_cache *c)
 	return err;
 }
 
+void watch_cache_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * K8C_NSEC_PER_MSEC;
+	if (ts->tv_nsec >= K8C_NSEC_PER_SEC) {
+		ts->tv_sec++;
+		ts->tv_nsec -= K8C_NSEC_PER_SEC;
+	}
+}
+
 int watch_cache_wait_rev(struct watch_cache *c, int64_t rev, int64_t timeout_ms)
 {
 	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	watch_cache_deadline(&deadline, timeout_ms);
 	int r = 0;
 	pthread_mutex_lock(&c->rev_lock);
 	while (c->rev < rev && r == 0 && !c->error)

@@ -97,6 +97,9 @@ void watch_cache_on_store_events(void *ctx, const struct storage_event *events, 
 /* Raises the applied revision to rev (if higher) and sets the error (0 clears it). */
 void watch_cache_set_rev(struct watch_cache *c, int64_t rev, int err);
 
+/* The CLOCK_MONOTONIC time ms milliseconds from now (the clock of the cache's condvars). */
+void watch_cache_deadline(struct timespec *ts, int64_t ms);
+
 /* watchcache_resync.c: the thread that relists after the storage watch failed for good. */
 void watch_cache_resync_start(struct watch_cache *c);
 /* Stops and joins that thread (no-op if never started). */

@@ -62,13 +62,7 @@ static void wait_ms_locked(struct watch_cache *c, int64_t ms)
 {
 	struct timespec until;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * K8C_NSEC_PER_MSEC;
-	if (until.tv_nsec >= K8C_NSEC_PER_SEC) {
-		until.tv_sec++;
-		until.tv_nsec -= K8C_NSEC_PER_SEC;
-	}
+	watch_cache_deadline(&until, ms);
 	pthread_cond_timedwait(&c->resync_cond, &c->rev_lock, &until);
 }
 

@@ -148,36 +148,48 @@ def write_many(base, prefix, n, nbytes, threads=4):
         th.join()
 
 
-def test_watch_fell_behind_compaction(t, args, etcd):
-    """An API server whose etcd watch fell behind another's compaction relists and serves."""
-    a = ApiServer(args.apiserver, t.workdir + "/behind-a", etcd=etcd)
-    b = ApiServer(args.apiserver, t.workdir + "/behind-b", etcd=etcd,
-                  extra=["--compaction-interval", "1", "--compaction-keep", "10"])
+def check_relist_after_gap(t, a, b, prefix, n, nbytes, cut, restore, what):
+    """Server a is cut off (cut()) while b (compacting every second) writes n objects of
+    nbytes and compacts past them; after restore() a serves everything again, new events
+    reach its watches, and a watch from before the gap is whole or 410 Expired."""
+    st, lst, _ = request(a.url, "GET", CM)
+    rv = lst["metadata"]["resourceVersion"]
+    w = Watch(a.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
+    cut()
     try:
-        st, lst, _ = request(a.url, "GET", CM)
-        rv = lst["metadata"]["resourceVersion"]
-        w = Watch(a.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
-        a.proc.send_signal(signal.SIGSTOP)  # a falls behind: etcd's sends to it back up
-        try:
-            write_many(b.url, "behind", GAP_OBJECTS, GAP_BYTES)
-            wait_for("b to compact past the writes", lambda: request(b.url, "POST", CM, configmap(
-                "probe%f" % time.monotonic()))[0] == 201 and compacted_past(b, rv), timeout=15)
-        finally:
-            a.proc.send_signal(signal.SIGCONT)
-        t0 = time.monotonic()
-        wait_for("a to serve the latest state again", lambda: request(
-            a.url, "GET", CM + "/behind%d" % (GAP_OBJECTS - 1))[0] == 200 and request(a.url, "GET", "/readyz")[0] ==
-            200, timeout=15)
-        note("API server behind a compaction serves again %.0f ms after it resumed",
-             (time.monotonic() - t0) * 1000)
-        st, lst, _ = request(a.url, "GET", CM)
-        t.check(len([i for i in lst["items"] if i["metadata"]["name"].startswith("behind")]) == GAP_OBJECTS,
-                "a lists every object written meanwhile")
-        st, _, _ = request(b.url, "POST", CM, configmap("after-behind"))
-        w2 = Watch(a.url, CM + "?watch=true&resourceVersion=" + lst["metadata"]["resourceVersion"])
-        next_event(w2, "ADDED", "after-behind", 5)
-        w2.close()
-        check_old_watch_expired(t, a, w, rv, "behind", GAP_OBJECTS)
+        write_many(b.url, prefix, n, nbytes)
+        wait_for("b to compact past the gap", lambda: request(b.url, "POST", CM, configmap(
+            "probe%f" % time.monotonic()))[0] == 201 and compacted_past(b, rv), timeout=15)
+    finally:
+        restore()
+    t0 = time.monotonic()
+    wait_for("a to serve the latest state again", lambda: request(
+        a.url, "GET", CM + "/%s%d" % (prefix, n - 1))[0] == 200 and request(
+        a.url, "GET", "/readyz")[0] == 200, timeout=15)
+    note("%s: serves again %.0f ms after it was reconnected", what, (time.monotonic() - t0) * 1000)
+    st, lst, _ = request(a.url, "GET", CM)
+    t.eq(len([i for i in lst["items"] if i["metadata"]["name"].startswith(prefix)]), n,
+         what + ": it lists every object written meanwhile")
+    st, _, _ = request(b.url, "POST", CM, configmap("after-" + prefix))
+    w2 = Watch(a.url, CM + "?watch=true&resourceVersion=" + lst["metadata"]["resourceVersion"])
+    next_event(w2, "ADDED", "after-" + prefix, 5)
+    w2.close()
+    check_old_watch_expired(t, a, w, rv, prefix, n)
+
+
+def compacting_server(args, t, etcd, name):
+    return ApiServer(args.apiserver, t.workdir + "/" + name, etcd=etcd,
+                     extra=["--compaction-interval", "1", "--compaction-keep", "10"])
+
+
+def test_watch_fell_behind_compaction(t, args, etcd):
+    """An API server stalled (SIGSTOP) while another writes 20 MB and compacts catches up."""
+    a = ApiServer(args.apiserver, t.workdir + "/behind-a", etcd=etcd)
+    b = compacting_server(args, t, etcd, "behind-b")
+    try:
+        check_relist_after_gap(t, a, b, "behind", GAP_OBJECTS, GAP_BYTES,
+                               lambda: a.proc.send_signal(signal.SIGSTOP),
+                               lambda: a.proc.send_signal(signal.SIGCONT), "stalled API server")
     finally:
         t.eq(a.stop(), 0, "first API server exits cleanly")
         t.eq(b.stop(), 0, "second API server exits cleanly")
@@ -474,30 +486,10 @@ def test_rejoin_after_compaction(t, args, cluster):
     m1 = cluster.members[0]
     a = ApiServer(args.apiserver, t.workdir + "/one-member", etcd=types.SimpleNamespace(
         endpoint=m1.url))
-    b = ApiServer(args.apiserver, t.workdir + "/all-members", etcd=cluster,
-                  extra=["--compaction-interval", "1", "--compaction-keep", "10"])
+    b = compacting_server(args, t, cluster, "all-members")
     try:
-        st, lst, _ = request(a.url, "GET", CM)
-        rv = lst["metadata"]["resourceVersion"]
-        w = Watch(a.url, CM + "?watch=true&resourceVersion=" + rv, timeout=30)
-        cluster.kill9(m1)
-        write_many(b.url, "gap", 50, 100)
-        wait_for("b to compact past the gap", lambda: request(b.url, "POST", CM, configmap(
-            "probe%f" % time.monotonic()))[0] == 201 and compacted_past(b, rv), timeout=15)
-        cluster.restart(m1)
-        t0 = time.monotonic()
-        wait_for("a to serve the latest state again", lambda: request(
-            a.url, "GET", CM + "/gap49")[0] == 200 and request(a.url, "GET", "/readyz")[0] == 200,
-            timeout=15)
-        note("API server back %.0f ms after its member rejoined", (time.monotonic() - t0) * 1000)
-        st, lst, _ = request(a.url, "GET", CM)
-        t.eq(len([i for i in lst["items"] if i["metadata"]["name"].startswith("gap")]), 50,
-             "it lists every object written meanwhile")
-        st, _, _ = request(b.url, "POST", CM, configmap("after-gap"))
-        w2 = Watch(a.url, CM + "?watch=true&resourceVersion=" + lst["metadata"]["resourceVersion"])
-        next_event(w2, "ADDED", "after-gap", 5)
-        w2.close()
-        check_old_watch_expired(t, a, w, rv, "gap", 50)
+        check_relist_after_gap(t, a, b, "gap", 50, 100, lambda: cluster.kill9(m1),
+                               lambda: cluster.restart(m1), "API server on a restarted member")
     finally:
         t.eq(a.stop(), 0, "first API server exits cleanly")
         t.eq(b.stop(), 0, "second API server exits cleanly")
