@@ -16,7 +16,6 @@
  */
 #include "base/base.h"
 
-#include <curl/curl.h>
 #include <getopt.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -274,7 +273,6 @@ int main(int argc, char **argv)
 	const struct load_phase list = { list_next, ok_200, &r };
 	const struct load_phase update = { update_next, ok_200, &r };
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pod_manifest(&probe, o.ns, "bench-000000", NULL, 0);
 	strbuf_addf(&out, "{\"clients\":%zu,\"pods\":%zu,\"manifest_bytes\":%zu,\"phases\":{",
 		    o.clients, o.pods, probe.len);
@@ -293,6 +291,5 @@ int main(int argc, char **argv)
 	free(r.rv);
 	strbuf_release(&out);
 	strbuf_release(&probe);
-	curl_global_cleanup();
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
- * http_load.h - a closed-loop HTTP load driver on libcurl's multi interface:
- * N concurrent clients, each with its own kept-alive connection, each
- * sending its next request as soon as its previous answer is in. One thread
- * drives them all (the machine's other cores are left to the server).
+ * http_load.h - a closed-loop HTTP load driver: N concurrent clients, each
+ * with its own kept-alive HTTP/1.1 connection, each sending its next request
+ * as soon as its previous answer is in. One thread drives them all (the
+ * machine's other cores are left to the server).
  */
 #ifndef K8C_BENCH_HTTP_LOAD_H
 #define K8C_BENCH_HTTP_LOAD_H
@@ -28,10 +28,10 @@ struct load_phase {
 
 /*
  * Runs phase p with `clients` concurrent clients against base
- * ("http://127.0.0.1:6443") until next() has nothing left and every answer is
+ * ("http://127.0.0.1:6443": an IPv4 address and port) until next() has nothing left and every answer is
  * in. Each successful request's latency (from its start to its whole answer)
  * goes to lat, each failure counts as an error there; *ret_seconds is the
- * phase's wall time. Returns 0, or -EIO when libcurl cannot be set up.
+ * phase's wall time. Returns 0, or -EINVAL for a base it cannot parse.
  * Single-threaded; callbacks run on the calling thread.
  */
 int http_load_run(const char *base, size_t clients, const struct load_phase *p,
