@@ -3,6 +3,7 @@
  * the store's events (ring, sorted objects, dispatch), reads (get, list) and
  * revision tracking. Watchers live in watchcache_watch.c.
  */
+#include <malloc.h>
 #include <time.h>
 
 #include "apiserver/watchcache_internal.h"
@@ -182,12 +183,35 @@ void kind_cache_clear(struct kind_cache *kc)
 	kc->n = 0;
 }
 
+#define LOAD_PAGE 1000
+
+/*
+ * Loads kc from the store at *rev (0 = now, then the revision read), a page
+ * at a time: the raw values of a big store are never all in memory at once.
+ */
 static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
 {
-	struct storage_list l;
-	int r = kind_cache_list_store(c, kc, rev, &l);
-	if (r == 0)
+	struct strbuf next = STRBUF_INIT; /* the first key of the next page */
+	bool more = true;
+	int r = 0;
+	while (more && r == 0) {
+		struct storage_list_opts opts = { .prefix = kc->prefix, .rev = *rev,
+						  .limit = LOAD_PAGE,
+						  .start_key = next.len ? next.buf : NULL };
+		struct storage_list l;
+		r = storage_list(c->storage, &opts, &l);
+		if (r < 0)
+			break;
+		*rev = l.rev;
+		more = l.more && l.n;
+		if (more) { /* the smallest key after the last one (keys hold no NUL byte) */
+			strbuf_reset(&next);
+			strbuf_addstr(&next, l.items[l.n - 1].key);
+			strbuf_addch(&next, '\x01');
+		}
 		kind_cache_load(kc, &l);
+	}
+	strbuf_release(&next);
 	return r;
 }
 
@@ -237,6 +261,7 @@ int watch_cache_start(struct storage *s, size_t ring_size, struct watch_cache **
 	for (size_t i = 0; i < c->n_kinds; i++)
 		c->kinds[i].floor = c->kinds[i].rev = rev;
 	c->rev = rev;
+	malloc_trim(0); /* give back what loading freed: an API server's RSS is its footprint */
 	if (r == 0)
 		r = storage_watch(s, "/registry/", rev, watch_cache_on_store_events, c, &c->sw);
 	if (r == 0)

@@ -14,6 +14,7 @@
  * again every second. The work runs on a thread of its own because the
  * storage watch callback must not call back into the store.
  */
+#include <malloc.h>
 #include <time.h>
 
 #include "apiserver/watchcache_internal.h"
@@ -50,6 +51,7 @@ static int resync(struct watch_cache *c)
 	}
 	if (r < 0)
 		return r;
+	malloc_trim(0); /* the old state and the lists are freed: give the memory back */
 	/* clear the error first: the new watch may report a new one at once */
 	watch_cache_set_rev(c, rev, 0);
 	r = storage_watch(c->storage, "/registry/", rev, watch_cache_on_store_events, c, &c->sw);
