@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "client/informer.h"

@@ -157,7 +157,7 @@ def test_unschedulable_until_node_added(t, c):
     t.check(time.monotonic() - start < 5, "scheduled soon after the node came",
             time.monotonic() - start)
     # freed resources: a pod deleted makes room
-    c.pod("fill", cpu="7")
+    c.pod("fill", cpu="4")  # with wants4 the node is full
     t.eq(c.wait_bound("fill"), "large", "fill bound")
     c.pod("waiting", cpu="3")
     c.wait_unschedulable("waiting")
