@@ -6,12 +6,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "base/timeutil.h"
-
-extern char **environ;
 
 void apiserver_proc_init(struct apiserver_proc *p, const char *const *extra)
 {
@@ -54,6 +52,20 @@ static bool ready(const char *url)
 	return ok;
 }
 
+/* In the child: the log as stdout and stderr, killed with the test if it dies, then exec. */
+static void exec_child(const char *log, const char **argv)
+{
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* a crashed or aborted test leaves no server behind */
+	execv(argv[0], (char **)argv);
+	_exit(127);
+}
+
 static pid_t spawn(struct apiserver_proc *p, const char *port, const char *port_file)
 {
 	const char *bin = getenv("K8C_APISERVER");
@@ -68,15 +80,11 @@ static pid_t spawn(struct apiserver_proc *p, const char *port, const char *port_
 		argv[n++] = p->extra[i];
 	struct strbuf log = STRBUF_INIT;
 	strbuf_addf(&log, "%s/apiserver.log", p->dir);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log.buf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	pid_t pid;
-	int r = posix_spawn(&pid, bin, &fa, NULL, (char **)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_child(log.buf, argv);
 	strbuf_release(&log);
-	return r == 0 ? pid : -1;
+	return pid;
 }
 
 int apiserver_proc_start(struct apiserver_proc *p, int port_override, int *ret_port)

@@ -3,7 +3,8 @@
  * started on a SQLite data dir (--port 0 --port-file F, or a given port for
  * a restart on the same address), ready once /readyz answers, stopped with
  * SIGTERM or killed with SIGKILL. The binary comes from $K8C_APISERVER (meson
- * passes apiserver_exe's full path). Not thread-safe; one struct per process.
+ * passes apiserver_exe's full path). Not thread-safe; start servers from the
+ * test's main thread (the child dies with the thread that started it).
  */
 #ifndef K8C_TEST_INFORMER_APISERVER_H
 #define K8C_TEST_INFORMER_APISERVER_H
