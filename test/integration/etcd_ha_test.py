@@ -434,9 +434,10 @@ def check_no_write_lost(t, srv, load, what):
          errors, {k: v for w in load.writers for k, v in w.samples.items()})
 
 
-def kill_under_load(t, args, cluster, pick, what):
+def kill_under_load(t, args, cluster, pick, what, prefix):
+    """Kills the member pick() names under write load; prefix names this run's objects."""
     srv = ApiServer(args.apiserver, t.workdir + "/" + what.replace(" ", "-"), etcd=cluster)
-    load = Load(srv, what.split()[0][0])
+    load = Load(srv, prefix)
     try:
         wait_for("writes to flow", lambda: load.acks() >= 100, timeout=30)
         victim = pick()
@@ -469,7 +470,7 @@ def kill_under_load(t, args, cluster, pick, what):
 
 
 def test_kill_leader(t, args, cluster):
-    kill_under_load(t, args, cluster, cluster.leader, "leader killed")
+    kill_under_load(t, args, cluster, cluster.leader, "leader killed", "l")
 
 
 def test_kill_follower(t, args, cluster):
@@ -477,7 +478,7 @@ def test_kill_follower(t, args, cluster):
         # the member the API server talks to first, unless it is the leader
         leader = cluster.leader()
         return next(m for m in cluster.members if m is not leader)
-    kill_under_load(t, args, cluster, follower, "follower killed")
+    kill_under_load(t, args, cluster, follower, "follower killed", "f")
 
 
 def test_rejoin_after_compaction(t, args, cluster):
