@@ -95,8 +95,8 @@ def main():
     libs = subprocess.run(["ldd", binary(a, "apiserver/k8c-apiserver")], capture_output=True,
                           text=True).stdout.count("=>")
     r.note("`k8c-apiserver --help` (exec, dynamic loading of %d shared libraries, exit) alone "
-           "takes %s (median): most of those libraries are gRPC's (etcd), which a SQLite "
-           "server never uses" % (libs, ms(statistics.median(help_ms))))
+           "takes %s (median); the etcd backend and gRPC's libraries are loaded only with "
+           "--etcd-servers" % (libs, ms(statistics.median(help_ms))))
     r.data.update({"empty_ms": empty, "restart_ms": again, "full_ms": full, "help_ms": help_ms,
                    "cpu_ms": cpu, "pods": pods})
     r.save()
