@@ -5,6 +5,11 @@
  */
 #include "controllers/manager.h"
 
+#include "controllers/deployment/deployment.h"
+#include "controllers/replicaset/replicaset.h"
+
 const struct controller_def *const controller_list[] = {
+	&replicaset_controller,
+	&deployment_controller,
 	NULL,
 };
