@@ -360,6 +360,24 @@ class Tests:
         wait_for("replaced", lambda: self.rs_settled(ns, "web", 3))
         t.check(self.get(ns, "pods", victim) is not None, "the released pod is left alone")
 
+    def test_min_ready_seconds(self):
+        t, ns = self.t, self.namespace()
+        rs = replicaset("slow", 2)
+        rs["spec"]["minReadySeconds"] = 4
+        self.create(ns, "replicasets", rs)
+
+        def status():
+            return self.get(ns, "replicasets", "slow").get("status", {})
+        t0 = time.monotonic()
+        wait_for("ready but not yet available", lambda: status().get("readyReplicas") == 2 and
+                 not status().get("availableReplicas"), timeout=3.5)
+        # Nothing changes on the pods after they got ready: the controller must
+        # come back by itself once minReadySeconds passed.
+        wait_for("available after minReadySeconds", lambda: status().get("availableReplicas") == 2,
+                 timeout=10)
+        t.check(time.monotonic() - t0 >= 3.5, "not available before minReadySeconds",
+                time.monotonic() - t0)
+
     def test_kill9_during_scale_never_overshoots(self):
         t, ns = self.t, self.namespace()
         self.create(ns, "replicasets", replicaset("big", 1))
