@@ -8,8 +8,10 @@
 #include <cjson/cJSON.h>
 #include <strings.h>
 
+#include "api/defaults/defaults.h"
 #include "api/printers/printers.h"
 #include "api/types.gen.h"
+#include "api/validation/validation.h"
 
 #define COLUMNS(name) .columns = name##_columns, .n_columns = ARRAY_SIZE(name##_columns)
 #define COL(n, t, d) { n, t, "", d, 0 }
@@ -128,8 +130,8 @@ const struct k8c_kind k8c_kinds[] = {
 	  .fields = { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
 		      "spec.serviceAccountName", "status.phase", "status.podIP",
 		      "status.nominatedNodeName" },
-	  COLUMNS(pod), .row = k8c_pod_row, .defaults = NULL,
-	  .validate = NULL, .validate_update = NULL },
+	  COLUMNS(pod), .row = k8c_pod_row, .defaults = k8c_default_pod,
+	  .validate = k8c_validate_pod, .validate_update = k8c_validate_pod_update },
 	{ KIND("", "v1", "v1", "Service", "services", "service"), .short_names = { "svc" },
 	  .in_category_all = true, .flags = NS | K8C_KIND_STATUS, .type = &k8c_type_service,
 	  COLUMNS(service), .row = k8c_service_row, .defaults = NULL,
@@ -161,14 +163,14 @@ const struct k8c_kind k8c_kinds[] = {
 	  .short_names = { "deploy" }, .in_category_all = true,
 	  .flags = NS | K8C_KIND_STATUS | K8C_KIND_SCALE | K8C_KIND_GENERATION,
 	  .type = &k8c_type_deployment, COLUMNS(deployment), .row = k8c_deployment_row,
-	  .defaults = NULL, .validate = NULL,
-	  .validate_update = NULL },
+	  .defaults = k8c_default_deployment, .validate = k8c_validate_deployment,
+	  .validate_update = k8c_validate_deployment_update },
 	{ KIND("apps", "v1", "apps/v1", "ReplicaSet", "replicasets", "replicaset"),
 	  .short_names = { "rs" }, .in_category_all = true,
 	  .flags = NS | K8C_KIND_STATUS | K8C_KIND_SCALE | K8C_KIND_GENERATION,
 	  .type = &k8c_type_replica_set,
-	  COLUMNS(replicaset), .row = k8c_replicaset_row, .defaults = NULL,
-	  .validate = NULL, .validate_update = NULL },
+	  COLUMNS(replicaset), .row = k8c_replicaset_row, .defaults = k8c_default_replica_set,
+	  .validate = k8c_validate_replica_set, .validate_update = k8c_validate_replica_set_update },
 	{ KIND("coordination.k8s.io", "v1", "coordination.k8s.io/v1", "Lease", "leases", "lease"),
 	  .flags = NS, .type = &k8c_type_lease, COLUMNS(lease), .row = k8c_lease_row,
 	  .validate = NULL },
