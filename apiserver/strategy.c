@@ -193,6 +193,8 @@ bool strategy_deletion_complete(const struct k8c_kind *k, const void *obj)
 #define NODE_PORT_MIN 30000
 #define NODE_PORT_MAX 32767
 #define RESERVE_NS (30 * K8C_NSEC_PER_SEC)
+/* a create has reached the cache by then (it waits 2 s for it): an absent owner is gone */
+#define SETTLE_NS (3 * K8C_NSEC_PER_SEC)
 
 struct reservation {
 	char *owner;   /* "namespace/name" */
@@ -314,12 +316,19 @@ static void collect_stored(struct api_request *r, const char *self, struct in_us
 	cache_list_release(&l);
 }
 
-/* True when the cache shows owner holding the reserved value (the cache covers it now). */
-static bool stored_holds(const struct in_use *u, const struct reservation *rv)
+/*
+ * True when the reservation can go: the cache shows its owner holding the
+ * value (the cache covers it now), or, once settled, shows no such owner
+ * (its create failed, or it was deleted).
+ */
+static bool reservation_done(const struct in_use *u, const struct reservation *rv,
+			     int64_t age)
 {
+	bool owner_stored = false;
 	for (size_t i = 0; i < u->n_svcs; i++) {
 		if (strcmp(u->svcs[i].owner, rv->owner))
 			continue;
+		owner_stored = true;
 		for (size_t j = 0; rv->ip && j < u->svcs[i].n_ips; j++)
 			if (u->svcs[i].ips[j] == rv->ip)
 				return true;
@@ -327,7 +336,7 @@ static bool stored_holds(const struct in_use *u, const struct reservation *rv)
 			if (u->svcs[i].ports[j] == rv->port)
 				return true;
 	}
-	return false;
+	return !owner_stored && age > SETTLE_NS;
 }
 
 /* Drops stale reservations and marks the others taken (unless they are self's). */
@@ -337,7 +346,8 @@ static void apply_reservations(struct in_use *u, const char *self)
 	size_t keep = 0;
 	for (size_t i = 0; i < n_reserved; i++) {
 		struct reservation *rv = &reserved[i];
-		if (now - rv->at_ns > RESERVE_NS || stored_holds(u, rv)) {
+		int64_t age = now - rv->at_ns;
+		if (age > RESERVE_NS || (strcmp(rv->owner, self) && reservation_done(u, rv, age))) {
 			free(rv->owner);
 			continue;
 		}

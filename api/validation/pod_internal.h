@@ -61,6 +61,10 @@ void vctx_resources(struct vctx *v, const struct k8c_strmap *limits,
 /* ValidateResourceQuantityValue of one quantity text at the current path. */
 void vctx_quantity_value(struct vctx *v, const char *resource, const char *text);
 
+/* Invalid with a []string value, rendered as Go's %#v (`[]string{"a", "b"}`). */
+void vctx_invalid_strings(struct vctx *v, const char *child, char *const *items, size_t n,
+			  const char *detail);
+
 /* ValidateLabelSelector (metav1) at <path>.<child>; NULL is valid. */
 void vctx_label_selector(struct vctx *v, const char *child, const struct k8c_label_selector *sel);
 

@@ -33,9 +33,8 @@ static void host_network_ports(struct podv *p)
 	vctx_pop(p->v, m);
 }
 
-/* A []string as Go's %#v, for the few errors that show a whole list. */
-static void invalid_list(struct vctx *v, const char *child, char *const *items, size_t n,
-			 const char *detail)
+void vctx_invalid_strings(struct vctx *v, const char *child, char *const *items, size_t n,
+			  const char *detail)
 {
 	struct strbuf r = STRBUF_INIT;
 	govalue_strings(&r, items, n);
@@ -49,10 +48,10 @@ static void dns_searches(struct vctx *v, const struct k8c_pod_dns_config *dc)
 	for (size_t i = 0; i < dc->n_searches; i++)
 		total += strlen(vstr(dc->searches[i])) + (i ? 1 : 0);
 	if (dc->n_searches > 32)
-		invalid_list(v, "searches", dc->searches, dc->n_searches,
+		vctx_invalid_strings(v, "searches", dc->searches, dc->n_searches,
 			     "must not have more than 32 search paths");
 	if (total > 2048)
-		invalid_list(v, "searches", dc->searches, dc->n_searches,
+		vctx_invalid_strings(v, "searches", dc->searches, dc->n_searches,
 			     "must not have more than 2048 characters (including spaces) in the "
 			     "search list");
 	size_t m = vctx_child(v, "searches");
@@ -87,7 +86,7 @@ static void dns_config(struct vctx *v, const struct k8c_pod_spec *spec)
 		return;
 	size_t m = vctx_child(v, "dnsConfig");
 	if (dc->n_nameservers > 3)
-		invalid_list(v, "nameservers", dc->nameservers, dc->n_nameservers,
+		vctx_invalid_strings(v, "nameservers", dc->nameservers, dc->n_nameservers,
 			     "must not have more than 3 nameservers");
 	size_t mn = vctx_child(v, "nameservers");
 	for (size_t i = 0; i < dc->n_nameservers; i++) {

@@ -31,7 +31,7 @@ void k8c_validate_service_update(const void *svc, const void *old, struct field_
 void k8c_validate_endpoints(const void *ep, struct field_errors *errs);
 void k8c_validate_node(const void *node, struct field_errors *errs);
 void k8c_validate_node_update(const void *node, const void *old, struct field_errors *errs);
-void k8c_validate_namespace(const void *ns, struct field_errors *errs);
+void k8c_validate_namespace_object(const void *ns, struct field_errors *errs);
 
 /* v1 ConfigMap and Secret: keys, 1 MiB, immutable ones; Secret types. */
 void k8c_validate_config_map(const void *cm, struct field_errors *errs);
