@@ -435,6 +435,16 @@ class Tests:
         d = self.expect_status(self.req("PUT", DEPLOY + "/immut/scale", {
             "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "immut"},
             "spec": {"replicas": -3}}), 422, "Invalid", "negative scale")
+        cm = configmap("badfin")
+        cm["metadata"]["finalizers"] = ["hold"]
+        cm["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "ConfigMap",
+                                              "name": "owner"}]
+        d = self.expect_status(self.req("POST", CM, cm), 422, "Invalid", "metadata rules")
+        t.t.eq(self.causes(d).get(("metadata.finalizers[0]", "FieldValueInvalid")),
+               'Invalid value: "hold": name is neither a standard finalizer name nor is it '
+               'fully qualified', "finalizer name")
+        t.t.eq(self.causes(d).get(("metadata.ownerReferences.uid", "FieldValueInvalid")),
+               'Invalid value: "": uid must not be empty', "owner reference uid")
         cm = configmap("badkey", data={"a/b": "1"})
         d = self.expect_status(self.req("POST", CM, cm), 422, "Invalid", "config key")
         t.t.check(self.causes(d).get(("data[a/b]", "FieldValueInvalid"), "").startswith(
