@@ -1,6 +1,7 @@
 /*
- * strategy.c - per-kind create/update preparation and the generic metadata
- * checks; see strategy.h.
+ * strategy.c - per-kind create/update preparation, which validation a write
+ * gets (ObjectMeta, owner references, finalizers, the kind's hooks), and the
+ * service cluster IP / node port allocator; see strategy.h.
  */
 #include "apiserver/strategy.h"
 
@@ -94,6 +95,87 @@ static bool port_in(const struct k8c_service_spec *spec, int32_t np)
 	return false;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(vstr_or_empty(a), vstr_or_empty(b));
+}
+
+static bool same_strings(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	for (size_t i = 0; na == nb && i < na; i++)
+		if (!same_str(a[i], b[i]))
+			return false;
+	return na == nb;
+}
+
+static void free_strings(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+static bool same_node_ports(const struct k8c_service_spec *a, const struct k8c_service_spec *b)
+{
+	for (size_t i = 0; a->n_ports == b->n_ports && i < a->n_ports; i++)
+		if (a->ports[i].node_port != b->ports[i].node_port)
+			return false;
+	return a->n_ports == b->n_ports;
+}
+
+/*
+ * dropTypeDependentFields: a service changed to a type that does not use
+ * its cluster IPs, node ports or health check port loses them, unless the
+ * client changed them in the same update (then validation has its say).
+ */
+static void drop_type_dependent(struct k8c_service *n, const struct k8c_service *o)
+{
+	struct k8c_service_spec *ns = &n->spec;
+	const struct k8c_service_spec *os = &o->spec;
+	if (needs_cluster_ip(o) && !needs_cluster_ip(n)) {
+		if (same_str(ns->cluster_ip, os->cluster_ip) &&
+		    same_strings(ns->cluster_ips, ns->n_cluster_ips, os->cluster_ips, os->n_cluster_ips)) {
+			free(ns->cluster_ip);
+			ns->cluster_ip = NULL;
+			free_strings(&ns->cluster_ips, &ns->n_cluster_ips);
+		}
+		if (same_strings(ns->ip_families, ns->n_ip_families, os->ip_families, os->n_ip_families))
+			free_strings(&ns->ip_families, &ns->n_ip_families);
+		if (same_str(ns->ip_family_policy, os->ip_family_policy)) {
+			free(ns->ip_family_policy);
+			ns->ip_family_policy = NULL;
+		}
+	}
+	if (needs_node_ports(o) && !needs_node_ports(n) && same_node_ports(ns, os))
+		for (size_t i = 0; i < ns->n_ports; i++) {
+			ns->ports[i].node_port = 0;
+			ns->ports[i].has_node_port = false;
+		}
+	if (needs_health_check(o) && !needs_health_check(n) &&
+	    ns->health_check_node_port == os->health_check_node_port) {
+		ns->health_check_node_port = 0;
+		ns->has_health_check_node_port = false;
+	}
+	bool was_lb = same_str(os->type, "LoadBalancer"), is_lb = same_str(ns->type, "LoadBalancer");
+	if (was_lb && !is_lb && ns->has_allocate_load_balancer_node_ports &&
+	    os->has_allocate_load_balancer_node_ports &&
+	    ns->allocate_load_balancer_node_ports == os->allocate_load_balancer_node_ports)
+		ns->has_allocate_load_balancer_node_ports = false;
+	bool was_external = needs_node_ports(o) || was_lb || (same_str(os->type, "ClusterIP") &&
+							     os->n_external_ips);
+	bool is_external = same_str(ns->type, "NodePort") || is_lb ||
+			   ((!ns->type || same_str(ns->type, "ClusterIP")) && ns->n_external_ips);
+	if (was_external && !is_external &&
+	    same_str(ns->external_traffic_policy, os->external_traffic_policy)) {
+		free(ns->external_traffic_policy);
+		ns->external_traffic_policy = NULL;
+	}
+	if (!is_lb)
+		k8c_release(&k8c_type_load_balancer_status, &n->status.load_balancer);
+}
+
 /*
  * patchAllocatedValues: an update that leaves out the cluster IPs or node
  * ports (a PUT of a manifest) keeps the ones the service has.
@@ -136,8 +218,10 @@ void strategy_prepare_update(const struct k8c_kind *k, void *obj, const void *ol
 {
 	if (is(k, "namespaces")) /* spec.finalizers change only through /finalize */
 		k8c_object_field_copy(k, obj, old, "spec");
-	if (is(k, "services"))
+	if (is(k, "services")) {
+		drop_type_dependent(obj, old);
 		keep_allocated(obj, old);
+	}
 	if (is(k, "pods")) { /* the QoS class is set once */
 		struct k8c_pod *p = obj;
 		const struct k8c_pod *o = old;

@@ -29,7 +29,7 @@ void strategy_validate_meta(const struct k8c_kind *k, const void *obj, const voi
  * /status, /binding, /finalize, deletion marks -- get only the ObjectMeta
  * rules, as upstream validates them with strategies of their own. When
  * everything is valid, services get their cluster IP and node ports
- * (see strategy_alloc.c); allocation conflicts are field errors too.
+ * (10.96.0.0/12, 30000-32767); allocation conflicts are field errors too.
  * Thread: any; allocation is serialized inside.
  */
 void strategy_validate(struct api_request *r, void *obj, const void *old,

@@ -499,6 +499,15 @@ class Tests:
         st, s, _ = self.req("POST", "/api/v1/namespaces/default/services", np2)
         t.eq((st, s["spec"]["ports"][0].get("nodePort")), (201, port),
              "a deleted service's node port is free again")
+        SMP = {"Content-Type": "application/strategic-merge-patch+json"}
+        st, s, _ = self.req("PATCH", "/api/v1/namespaces/default/services/np2",
+                            json.dumps({"spec": {"type": "ClusterIP"}}), SMP)
+        t.eq((st, s.get("spec", {}).get("ports", [{}])[0].get("nodePort")), (200, None),
+             "NodePort -> ClusterIP drops the node port")
+        st, s, _ = self.req("PATCH", "/api/v1/namespaces/default/services/np2", json.dumps(
+            {"spec": {"type": "ExternalName", "externalName": "db.example.com"}}), SMP)
+        t.eq((st, s.get("spec", {}).get("clusterIP")), (200, None),
+             "ClusterIP -> ExternalName drops the cluster IP")
 
     def test_metrics(self):
         st, text, _ = request(self.srv.url, "GET", "/metrics", raw=True)
