@@ -238,17 +238,8 @@ class Tests:
 
     def patch(self, ns, resource, name, body, sub=""):
         group = "/api/v1" if resource == "pods" else "/apis/apps/v1"
-        path = "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub)
-        for attempt in range(20):
-            code, obj, _ = self.req("PATCH", path, body,
-                                    {"Content-Type": "application/merge-patch+json"})
-            # k8c-apiserver answers a /scale PATCH racing a status write with 409 (it
-            # takes the resourceVersion of the Scale it patched for a precondition); a
-            # merge patch without a resourceVersion should simply be retried by the
-            # server. Retried here so that this suite tests the controllers.
-            if not (code == 409 and sub == "/scale"):
-                break
-            time.sleep(0.05)
+        code, obj, _ = self.req("PATCH", "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub),
+                                body, {"Content-Type": "application/merge-patch+json"})
         self.t.eq(code, 200, "patch %s/%s%s" % (resource, name, sub))
         return obj
 
