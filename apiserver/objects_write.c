@@ -128,8 +128,10 @@ static void keep_system_fields(const struct k8c_kind *k, enum api_update_mode mo
 		k8c_object_field_copy(k, obj, cur, "status");
 	if (mode == API_UPDATE_ALL)
 		return;
-	free(m->uid);
-	m->uid = xstrdup(c->uid);
+	if (!m->uid || !*m->uid) { /* a different uid fails validation (a precondition) */
+		free(m->uid);
+		m->uid = xstrdup(c->uid);
+	}
 	free(m->namespace);
 	m->namespace = xstrdup(c->namespace);
 	m->creation_timestamp = c->creation_timestamp;
