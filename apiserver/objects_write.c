@@ -3,6 +3,7 @@
  * shared by every other write; see objects.h.
  */
 #include "api/codec.h"
+#include "apiserver/admission.h"
 #include "apiserver/objects.h"
 #include "apiserver/strategy.h"
 #include "base/random.h"
@@ -89,6 +90,9 @@ void api_create_object(struct api_request *r, void *obj)
 	if ((k->flags & K8C_KIND_NAMESPACED) && check_namespace(r, m->namespace, m->name) < 0)
 		return;
 	strategy_prepare_create(k, obj);
+	if (!strcmp(k->resource, "pods"))
+		admission_default_tolerations(obj, r->s->cfg.default_not_ready_toleration_seconds,
+					      r->s->cfg.default_unreachable_toleration_seconds);
 	if (api_validate(r, obj, NULL) < 0)
 		return;
 	struct strbuf bytes = STRBUF_INIT, key = STRBUF_INIT;
