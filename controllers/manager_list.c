@@ -1,0 +1,10 @@
+/*
+ * manager_list.c - every controller k8c-controller-manager knows, one line
+ * each, in start order (as kube-controller-manager's NewControllerInitializers).
+ * --controllers names them ("*", "foo", "-foo"); all are on by default.
+ */
+#include "controllers/manager.h"
+
+const struct controller_def *const controller_list[] = {
+	NULL,
+};
