@@ -5,18 +5,9 @@
 #include "controllers/endpoints/subsets.h"
 
 #include "api/codec.h"
+#include "controllers/podutil.h"
 
 #define TOLERATE_UNREADY_ANNOTATION "service.alpha.kubernetes.io/tolerate-unready-endpoints"
-
-bool endpoints_pod_ready(const struct k8c_pod *pod)
-{
-	for (size_t i = 0; i < pod->status.n_conditions; i++) {
-		const struct k8c_pod_condition *c = &pod->status.conditions[i];
-		if (streq_null(c->type, "Ready"))
-			return streq_null(c->status, "True");
-	}
-	return false;
-}
 
 bool endpoints_service_selects(const struct k8c_service *svc, const struct k8c_pod *pod)
 {
@@ -135,7 +126,7 @@ static void add_pod(struct subset_list *l, const struct k8c_service *svc,
 {
 	struct k8c_endpoint_address a;
 	pod_address(svc, pod, &a);
-	bool ready = tolerate || endpoints_pod_ready(pod);
+	bool ready = tolerate || podutil_is_ready(pod);
 	if (!svc->spec.n_ports && streq_null(svc->spec.cluster_ip, "None"))
 		add_subset(l, &a, ready, NULL, 0); /* headless without ports: addresses only */
 	for (size_t i = 0; i < svc->spec.n_ports; i++) {

@@ -16,9 +16,6 @@
 
 #include "api/object.h"
 
-/* True when pod's Ready condition is True (podutil.IsPodReady). */
-bool endpoints_pod_ready(const struct k8c_pod *pod);
-
 /*
  * True when svc's selector selects pod: same namespace, and every selector
  * label present on the pod with the same value. A Service without a
