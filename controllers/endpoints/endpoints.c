@@ -118,8 +118,8 @@ static int write_endpoints(struct endpoints_ctl *c, const struct k8c_service *sv
 	memset(&want->metadata.labels, 0, sizeof(want->metadata.labels));
 	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
 	const struct k8c_kind *k = core_kind("endpoints");
-	int r = cur ? apiwrite_update(c->ctx->client, k, obj, NULL, &err) :
-		      apiwrite_create(c->ctx->client, k, obj, NULL, &err);
+	int r = cur ? apiwrite_update(c->ctx->client, k, obj, NULL, NULL, &err) :
+		      apiwrite_create(c->ctx->client, k, obj, NULL, NULL, &err);
 	if (r < 0)
 		log_warn("failed to %s endpoints '%s/%s': %s", cur ? "update" : "create",
 			 svc->metadata.namespace, svc->metadata.name,

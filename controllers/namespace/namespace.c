@@ -69,7 +69,7 @@ static int finalize(struct namespace_ctl *c, const char *name)
 		}
 		bool had = keep != ns->spec.n_finalizers;
 		ns->spec.n_finalizers = keep;
-		r = had ? apiwrite_update(c->ctx->client, ns_kind(), ns, "finalize", NULL) : 0;
+		r = had ? apiwrite_update(c->ctx->client, ns_kind(), ns, "finalize", NULL, NULL) : 0;
 		k8c_free(&k8c_type_namespace, ns);
 		if (r != -EBUSY)
 			break;
@@ -92,7 +92,7 @@ static int delete_content(struct namespace_ctl *c, struct k8c_namespace *ns)
 	}
 	if (ns_conditions_update(&ns->status, &t, time_now_ns()) || !terminating) {
 		struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
-		if (apiwrite_update(c->ctx->client, ns_kind(), ns, "status", &err) < 0)
+		if (apiwrite_update(c->ctx->client, ns_kind(), ns, "status", NULL, &err) < 0)
 			log_warn("namespace '%s': failed to update its status: %s", name,
 				 err.message ? err.message : "?");
 		k8c_status_error_release(&err);

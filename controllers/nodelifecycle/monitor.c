@@ -34,7 +34,7 @@ static int put(struct nodelifecycle *nlc, const struct k8c_kind *k, const void *
 {
 	const struct k8c_object_meta *m = &((const struct k8c_object *)obj)->metadata;
 	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
-	int r = apiwrite_update(nlc->ctx->client, k, obj, sub, &err);
+	int r = apiwrite_update(nlc->ctx->client, k, obj, sub, NULL, &err);
 	if (r < 0 && r != -EBUSY)
 		log_warn("node lifecycle: failed to update %s of %s '%s%s%s': %s", what,
 			 k->resource, m->namespace ? m->namespace : "", m->namespace ? "/" : "",
