@@ -3,8 +3,16 @@
  * each, in start order (as kube-controller-manager's NewControllerInitializers).
  * --controllers names them ("*", "foo", "-foo"); all are on by default.
  */
+#include "controllers/endpoints/endpoints.h"
+#include "controllers/gc/gc.h"
 #include "controllers/manager.h"
+#include "controllers/namespace/namespace.h"
+#include "controllers/nodelifecycle/nodelifecycle.h"
 
 const struct controller_def *const controller_list[] = {
+	&endpoints_controller_def,
+	&gc_controller_def,
+	&namespace_controller_def,
+	&nodelifecycle_controller_def,
 	NULL,
 };
