@@ -223,10 +223,31 @@ static void delete_object(struct api_request *r, struct delete_plan *plan)
 	strbuf_release(&key);
 }
 
+/*
+ * NamespaceLifecycle's immortal namespaces: default, kube-system and
+ * kube-public cannot be deleted. Answers 403 and returns true for one.
+ */
+static bool immortal(struct api_request *r, const char *name)
+{
+	static const char *const names[] = { "default", "kube-system", "kube-public" };
+	if (strcmp(r->kind->resource, "namespaces"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(name, names[i]))
+			continue;
+		struct status_details d = { .name = name, .kind = r->kind->resource };
+		status_respond(r->http, 403, "Forbidden", &d,
+			       "namespaces \"%s\" is forbidden: this namespace may not be deleted",
+			       name);
+		return true;
+	}
+	return false;
+}
+
 void rest_delete(struct api_request *r)
 {
 	struct delete_plan plan;
-	if (read_plan(r, &plan) < 0)
+	if (immortal(r, r->route.name) || read_plan(r, &plan) < 0)
 		return;
 	delete_object(r, &plan);
 	k8c_release(&k8c_type_delete_options, &plan.opts);
@@ -253,7 +274,8 @@ void rest_delete_collection(struct api_request *r)
 		sub.http = &one;
 		snprintf(sub.route.ns, sizeof(sub.route.ns), "%s", l.items[i]->ns);
 		snprintf(sub.route.name, sizeof(sub.route.name), "%s", l.items[i]->name);
-		delete_object(&sub, &plan);
+		if (!immortal(&sub, sub.route.name))
+			delete_object(&sub, &plan);
 	}
 	cache_list_release(&l);
 	api_filter_release(&f);

@@ -120,7 +120,10 @@ static int write_endpoints(struct endpoints_ctl *c, const struct k8c_service *sv
 	const struct k8c_kind *k = core_kind("endpoints");
 	int r = cur ? apiwrite_update(c->ctx->client, k, obj, NULL, NULL, &err) :
 		      apiwrite_create(c->ctx->client, k, obj, NULL, NULL, &err);
-	if (r < 0)
+	if (r == -EEXIST || r == -EBUSY) /* the cache lags behind a write of ours: retried */
+		log_debug("endpoints '%s/%s': %s", svc->metadata.namespace, svc->metadata.name,
+			  err.message ? err.message : strerror(-r));
+	else if (r < 0)
 		log_warn("failed to %s endpoints '%s/%s': %s", cur ? "update" : "create",
 			 svc->metadata.namespace, svc->metadata.name,
 			 err.message ? err.message : strerror(-r));

@@ -40,7 +40,9 @@ int gc_live_meta(struct gc *gc, const struct k8c_kind *k, const char *ns, const 
 	if (r == 0) {
 		memset(ret, 0, sizeof(*ret));
 		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-		k8c_decode(&k8c_type_object_meta, meta, ret, 0, "metadata", NULL);
+		struct field_errors errs = FIELD_ERRORS_INIT;
+		k8c_decode(&k8c_type_object_meta, meta, ret, 0, "metadata", &errs);
+		field_errors_release(&errs);
 	} else if (r != -ENOENT) {
 		log_failure("get", k, ns, name, r, &err);
 	}

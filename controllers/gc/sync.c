@@ -157,9 +157,30 @@ static int orphan(struct gc *gc, const struct gc_item *it, const struct k8c_obje
 	return r;
 }
 
+/*
+ * True when the (synced) cache alone shows that a dependent needs nothing:
+ * it is cached, not being deleted, and every owner is cached and alive. The
+ * common case after a start, when dependents were seen before their owners:
+ * no reads then. Anything else is decided on the latest state.
+ */
+static bool cache_keeps(struct gc *gc, const struct gc_item *it)
+{
+	struct k8c_object *obj = gc_cached(gc, it->kind, it->uid);
+	bool keep = obj && !obj->metadata.deletion_timestamp;
+	for (size_t i = 0; keep && i < obj->metadata.n_owner_references; i++) {
+		enum gc_owner_state st;
+		owner_state(gc, it->ns, &obj->metadata.owner_references[i], false, &st);
+		keep = st == GC_OWNER_SOLID;
+	}
+	k8c_obj_unref(obj);
+	return keep;
+}
+
 /* One item, from the object's latest state. */
 static int run_item(struct gc *gc, const struct gc_item *it)
 {
+	if (it->op == GC_OP_DELETE && cache_keeps(gc, it))
+		return 0;
 	struct k8c_object_meta m;
 	int r = gc_live_meta(gc, it->kind, it->ns, it->name, &m);
 	if (r == -ENOENT)

@@ -44,8 +44,10 @@ static int get_namespace(struct namespace_ctl *c, const char *name, struct k8c_n
 	cJSON *obj = NULL;
 	int r = k8c_get(c->ctx->client, path.buf, &obj, NULL);
 	if (r == 0) {
+		struct field_errors errs = FIELD_ERRORS_INIT;
 		*ret = xcalloc(1, sizeof(**ret));
-		k8c_decode(&k8c_type_namespace, obj, *ret, 0, "", NULL);
+		k8c_decode(&k8c_type_namespace, obj, *ret, 0, "", &errs);
+		field_errors_release(&errs);
 	}
 	cJSON_Delete(obj);
 	strbuf_release(&path);
