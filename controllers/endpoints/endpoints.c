@@ -21,6 +21,7 @@ struct endpoints_ctl {
 	struct k8c_informer *services, *pods, *endpoints;
 	struct k8c_workqueue *queue;
 	struct controller_workers workers;
+	struct k8c_recorder *recorder; /* "endpoint-controller"; may be NULL */
 };
 
 static const struct k8c_kind *core_kind(const char *resource)
@@ -100,6 +101,20 @@ static void wanted_labels(const struct k8c_service *svc, struct k8c_strmap *out)
 		k8c_strmap_remove(out, HEADLESS_LABEL);
 }
 
+/* A write that failed for another reason than a lagging cache: logged, and an event. */
+static void report_failure(struct endpoints_ctl *c, const struct k8c_service *svc,
+			   const char *verb, const char *why)
+{
+	log_warn("failed to %s endpoints '%s/%s': %s", verb, svc->metadata.namespace,
+		 svc->metadata.name, why);
+	if (c->recorder)
+		k8c_recorder_eventf(c->recorder, svc, "Warning",
+				    !strcmp(verb, "create") ? "FailedToCreateEndpoint" :
+				    "FailedToUpdateEndpoint",
+				    "Failed to %s endpoint for service %s/%s: %s", verb,
+				    svc->metadata.namespace, svc->metadata.name, why);
+}
+
 static int write_endpoints(struct endpoints_ctl *c, const struct k8c_service *svc,
 			   const struct k8c_endpoints *cur, struct k8c_endpoints *want)
 {
@@ -124,9 +139,8 @@ static int write_endpoints(struct endpoints_ctl *c, const struct k8c_service *sv
 		log_debug("endpoints '%s/%s': %s", svc->metadata.namespace, svc->metadata.name,
 			  err.message ? err.message : strerror(-r));
 	else if (r < 0)
-		log_warn("failed to %s endpoints '%s/%s': %s", cur ? "update" : "create",
-			 svc->metadata.namespace, svc->metadata.name,
-			 err.message ? err.message : strerror(-r));
+		report_failure(c, svc, cur ? "update" : "create",
+			       err.message ? err.message : strerror(-r));
 	k8c_status_error_release(&err);
 	k8c_free(&k8c_type_endpoints, obj);
 	return r;
@@ -214,6 +228,7 @@ static int endpoints_init(struct controller_ctx *ctx, void **ret_state)
 		free(c);
 		return -EINVAL;
 	}
+	c->recorder = controller_recorder(ctx, "endpoint-controller");
 	*ret_state = c;
 	return 0;
 }

@@ -361,29 +361,46 @@ class Tests:
         n = self.get("/api/v1/nodes/" + node)
         return sorted((x["key"], x["effect"]) for x in n["spec"].get("taints", []))
 
+    def ready_condition(self, node):
+        n = self.get("/api/v1/nodes/" + node)
+        return [c for c in n["status"]["conditions"] if c["type"] == "Ready"][0]
+
+    def pod_ready(self, name):
+        p = self.get("/api/v1/namespaces/default/pods/" + name)
+        return [c["status"] for c in p["status"].get("conditions", []) if c["type"] == "Ready"]
+
+    def rs_pod_on(self, rs, node):
+        """Creates ReplicaSet rs (1 replica) and binds its pod to node, ready. Returns its name."""
+        d = deployment(rs, 1)
+        d["kind"] = "ReplicaSet"
+        self.create("/apis/apps/v1/namespaces/default/replicasets", d)
+        name = wait_for("the replicaset's pod", lambda: self.names(
+            "/api/v1/namespaces/default/pods", "app%3D" + rs), timeout=10)[0]
+        st, body, _ = self.req("POST", "/api/v1/namespaces/default/pods/%s/binding" % name, {
+            "apiVersion": "v1", "kind": "Binding", "metadata": {"name": name},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": node}})
+        self.t.eq(st, 201, "pod bound")
+        self.set_pod_status("default", name, True)
+        return name
+
     def test_node_lifecycle(self):
         t = self.t
         PODS = "/api/v1/namespaces/default/pods"
         self.create("/api/v1/nodes", {"metadata": {"name": "n1"}})
         self.node_heartbeat("n1")
-        self.create(PODS, pod("on-n1", {"n": "1"}, node="n1"))
+        evictee = self.rs_pod_on("evictee", "n1")
         forever = [{"key": "node.kubernetes.io/unreachable", "operator": "Exists",
                     "effect": "NoExecute"}]
         self.create(PODS, pod("stays", {"n": "1"}, node="n1", tolerations=forever))
-        for name in ("on-n1", "stays"):
-            self.set_pod_status("default", name, True)
-        tol = self.get(PODS + "/on-n1")["spec"].get("tolerations", [])
+        self.set_pod_status("default", "stays", True)
+        tol = self.get(PODS + "/" + evictee)["spec"].get("tolerations", [])
         t.check({"key": "node.kubernetes.io/unreachable", "operator": "Exists",
                  "effect": "NoExecute", "tolerationSeconds": TOLERATION_S} in tol,
                 "DefaultTolerationSeconds added the unreachable toleration", tol)
         # the test stops heart-beating: after the grace period the node is Unknown
         start = time.monotonic()
-
-        def unknown():
-            n = self.get("/api/v1/nodes/n1")
-            c = [c for c in n["status"]["conditions"] if c["type"] == "Ready"][0]
-            return c if c["status"] == "Unknown" else None
-        c = wait_for("node Ready=Unknown", unknown, timeout=GRACE_S + 10)
+        c = wait_for("node Ready=Unknown", lambda: self.ready_condition("n1")["status"] ==
+                     "Unknown" and self.ready_condition("n1"), timeout=GRACE_S + 10)
         t.check(time.monotonic() - start >= GRACE_S - 1, "not before the grace period")
         t.eq(c.get("reason"), "NodeStatusUnknown", "reason")
         t.eq(c.get("message"), "Kubelet stopped posting node status.", "message")
@@ -391,20 +408,27 @@ class Tests:
                  in self.taints("n1"), timeout=10)
         t.check(("node.kubernetes.io/unreachable", "NoSchedule") in self.taints("n1"),
                 "and the NoSchedule one")
-
-        def pod_ready(name):
-            p = self.get(PODS + "/" + name)
-            return [c["status"] for c in p["status"].get("conditions", []) if c["type"] == "Ready"]
-        wait_for("pods marked not ready", lambda: pod_ready("on-n1") == ["False"] and
-                 pod_ready("stays") == ["False"], timeout=10)
+        wait_for("pods marked not ready", lambda: self.pod_ready(evictee) == ["False"] and
+                 self.pod_ready("stays") == ["False"], timeout=10)
         wait_for("pod evicted after its tolerationSeconds", lambda: (
-            self.get(PODS + "/on-n1") or {"metadata": {"deletionTimestamp": "gone"}})[
+            self.get(PODS + "/" + evictee) or {"metadata": {"deletionTimestamp": "gone"}})[
             "metadata"].get("deletionTimestamp"), timeout=TOLERATION_S + 10)
+        t.check(time.monotonic() - start >= GRACE_S + TOLERATION_S - 1,
+                "not before its tolerationSeconds")
+        wait_for("its ReplicaSet replaces it", lambda: [
+            n for n in self.names(PODS, "app%3Devictee") if n != evictee], timeout=10)
         t.check(not self.get(PODS + "/stays")["metadata"].get("deletionTimestamp"),
                 "a pod tolerating the taint forever stays")
-        # the node comes back
+        # the node comes back, then reports itself not ready
         self.node_heartbeat("n1")
         wait_for("taints removed on recovery", lambda: self.taints("n1") == [], timeout=10)
+        self.node_heartbeat("n1", ready="False")
+        wait_for("not-ready taints for Ready=False", lambda: self.taints("n1") == [
+            ("node.kubernetes.io/not-ready", "NoExecute"),
+            ("node.kubernetes.io/not-ready", "NoSchedule")], timeout=10)
+        self.node_heartbeat("n1")
+        wait_for("and removed again", lambda: self.taints("n1") == [], timeout=10)
+        self.req("DELETE", "/apis/apps/v1/namespaces/default/replicasets/evictee")
         self.req("DELETE", "/api/v1/nodes/n1")  # the test stops heart-beating for good
 
     # ---- idle ---------------------------------------------------------------------------
