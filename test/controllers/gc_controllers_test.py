@@ -91,8 +91,11 @@ class Tests:
         self.srv = ApiServer(args.apiserver, os.path.join(t.workdir, "apiserver"), extra=[
             "--default-unreachable-toleration-seconds", str(TOLERATION_S),
             "--default-not-ready-toleration-seconds", str(TOLERATION_S)])
-        self.cm = ControllerManager(args.controller_manager, self.srv.url, t.workdir, [
-            "--node-monitor-grace-period", "%ds" % GRACE_S, "--node-monitor-period", "500ms"])
+        self.args = args
+        self.cm_flags = ["--node-monitor-grace-period", "%ds" % GRACE_S,
+                         "--node-monitor-period", "500ms"]
+        self.cm = ControllerManager(args.controller_manager, self.srv.url, t.workdir,
+                                    self.cm_flags)
         self.kubectl = debian_kubectl()
 
     # ---- helpers ------------------------------------------------------------------
@@ -434,6 +437,16 @@ class Tests:
     # ---- idle ---------------------------------------------------------------------------
 
     def test_idle_cluster_writes_nothing(self):
+        # something for each controller to look at: a Service with a ready pod, a Deployment
+        self.create("/api/v1/namespaces/default/services", {
+            "metadata": {"name": "idle"},
+            "spec": {"selector": {"app": "idle"}, "ports": [{"port": 80, "targetPort": "http"}]}})
+        self.create("/api/v1/namespaces/default/pods", pod("idle-1", {"app": "idle"}))
+        self.set_pod_status("default", "idle-1", True, "10.1.0.50")
+        self.create("/apis/apps/v1/namespaces/default/deployments", deployment("steady", 1))
+        wait_for("the idle Service's Endpoints", lambda: self.endpoints("idle") ==
+                 (["10.1.0.50"], [], [(None, 8080)]), timeout=10)
+        self.wait_deployment_chain("steady", 1)
         # let the earlier cases' last writes (events are written in the background) settle
         state = {"n": -1, "since": time.monotonic()}
 
@@ -443,11 +456,19 @@ class Tests:
                 state["n"], state["since"] = n, time.monotonic()
             return time.monotonic() - state["since"] > 1.0
         wait_for("writes to settle", settled, timeout=20, interval=0.1)
-        self.create("/api/v1/nodes", {"metadata": {"name": "n2"}})
-        self.node_heartbeat("n2")
+        # a restarted controller manager finds everything as it should be: it writes nothing
+        self.t.eq(self.cm.stop(), 0, "first controller manager's exit status")
         before = self.writes()
+        self.cm = ControllerManager(self.args.controller_manager, self.srv.url, self.t.workdir,
+                                    self.cm_flags)
+        wait_for("the new controller manager to sync and start its controllers",
+                 lambda: b"started controller 'nodelifecycle'" in open(self.cm.log_path,
+                                                                      "rb").read(), timeout=20)
+        self.create("/api/v1/nodes", {"metadata": {"name": "n2"}})
+        self.node_heartbeat("n2")  # the test's own writes: 3 (node, its status, its Lease)
         time.sleep(2.0)  # four --node-monitor-periods, within the grace period
-        self.t.eq(self.writes() - before, 0, "writes while idle (with a live node)")
+        self.t.eq(self.writes() - before, 3, "writes of a restarted, idle controller manager "
+                  "(with a live node) besides the test's own")
 
     def finish(self):
         self.t.eq(self.cm.stop(), 0, "controller manager exit status (sanitizers quiet)")
