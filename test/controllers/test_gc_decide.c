@@ -5,7 +5,7 @@
  * the cycle guard; and the patch bodies.
  */
 #include "api/codec.h"
-#include "controllers/gc/decide.h"
+#include "controllers/gc/gc_internal.h"
 #include "test/controllers/gc_fixture.h"
 
 #define REF(uid, block) \
@@ -133,4 +133,23 @@ TEST(patches)
 	REQUIRE(free_refs);
 	CHECK(gc_patch_unblock(free_refs) == NULL);
 	k8c_free(&k8c_type_object_meta, free_refs);
+}
+
+TEST(queue_items)
+{
+	struct gc_item it;
+	REQUIRE(gc_item_parse("d 0 default web-1 uid-1", &it) == 0);
+	CHECK_INT(it.op, GC_OP_DELETE);
+	CHECK_STR(it.kind->resource, k8c_kinds[0].resource);
+	CHECK_STR(it.ns, "default");
+	CHECK_STR(it.name, "web-1");
+	CHECK_STR(it.uid, "uid-1");
+	gc_item_release(&it);
+	REQUIRE(gc_item_parse("o 3 - n1 uid-2", &it) == 0);
+	CHECK_INT(it.op, GC_OP_ORPHAN);
+	CHECK_STR(it.ns, ""); /* cluster-scoped */
+	gc_item_release(&it);
+	CHECK_INT(gc_item_parse("d 999 a b c", &it), -EINVAL);
+	CHECK_INT(gc_item_parse("d -1 a b c", &it), -EINVAL);
+	CHECK_INT(gc_item_parse("d 0 a b", &it), -EINVAL);
 }
