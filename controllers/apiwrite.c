@@ -62,9 +62,12 @@ int apiwrite_create(struct k8c_client *c, const struct k8c_kind *k, const void *
 	int r = apiwrite__send(c, "POST", path.buf, NULL, &body, &resp, err);
 	if (r == 0 && ret_name)
 		apiwrite__meta(&resp, "name", ret_name);
-	if (r == 0 && ret_obj &&
-	    k8c_decode_text(k->type, resp.body.buf, resp.body.len, ret_obj, 0, NULL) < 0)
-		r = -EPROTO;
+	if (r == 0 && ret_obj) {
+		struct field_errors errs = FIELD_ERRORS_INIT;
+		if (k8c_decode_text(k->type, resp.body.buf, resp.body.len, ret_obj, 0, &errs) < 0)
+			r = -EPROTO;
+		field_errors_release(&errs);
+	}
 	k8c_response_release(&resp);
 	strbuf_release(&body);
 	strbuf_release(&path);

@@ -55,7 +55,10 @@ int32_t rslist_status_replicas(const struct rslist *l);
 int32_t rslist_ready(const struct rslist *l);
 int32_t rslist_available(const struct rslist *l);
 
-/* Pod templates equal but for the pod-template-hash label (EqualIgnoreHash). */
+/*
+ * Pod templates equal but for the pod-template-hash label (EqualIgnoreHash),
+ * compared by their canonical JSON (dep_template_canonical).
+ */
 bool dep_template_equal(const struct k8c_pod_template_spec *a,
 			const struct k8c_pod_template_spec *b);
 
@@ -80,8 +83,17 @@ int32_t dep_proportion(const struct k8c_replica_set *rs, const struct k8c_deploy
 /* ---- the pod-template-hash (hash.c) ------------------------------------ */
 
 /*
+ * Appends t's canonical JSON: encoded without the pod-template-hash label,
+ * members whose value is an empty object left out. Go's structs make
+ * "resources": {} and no resources the same template (kubectl's rollout undo
+ * sends the former); k8c's pointers would not, so both hash and compare
+ * through this form.
+ */
+void dep_template_canonical(const struct k8c_pod_template_spec *t, struct strbuf *out);
+
+/*
  * Appends ComputeHash(template, collisionCount): FNV-32a over the template's
- * canonical JSON, then the collision count (if any) as 8 little-endian
+ * canonical JSON (dep_template_canonical), then the collision count (if any) as 8 little-endian
  * bytes, the 32-bit sum printed in decimal and rendered with Kubernetes'
  * SafeEncodeString (no vowels, so no words).
  */

@@ -69,14 +69,19 @@ static struct k8c_replica_set *build(const struct k8c_deployment *d)
 	return rs;
 }
 
-/* AlreadyExists: ours (a slow cache), or a hash collision. Returns the RS to use, or NULL. */
+/*
+ * AlreadyExists: ours (a slow cache), or a hash collision (collisionCount goes
+ * up). Returns the ReplicaSet to use, or NULL to retry later.
+ */
 static struct k8c_replica_set *resolve_exists(struct dsync *s, const struct k8c_replica_set *want)
 {
 	struct k8c_deployment *d = s->d;
 	struct k8c_replica_set *rs =
 		s->ops->get_rs(s, want->metadata.namespace, want->metadata.name);
 
-	if (rs && ownerref_is_controlled_by(&rs->metadata, d->metadata.uid) &&
+	if (!rs)
+		return NULL; /* created by us a moment ago, not in the cache yet: retry later */
+	if (ownerref_is_controlled_by(&rs->metadata, d->metadata.uid) &&
 	    dep_template_equal(&d->spec.template, &rs->spec.template))
 		return rs;
 	k8c_free(&k8c_type_replica_set, rs);

@@ -123,15 +123,13 @@ RSLIST_SUM(rslist_available, l->v[i]->status.available_replicas)
 bool dep_template_equal(const struct k8c_pod_template_spec *a,
 			const struct k8c_pod_template_spec *b)
 {
-	struct k8c_pod_template_spec x, y;
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 
-	k8c_copy(&k8c_type_pod_template_spec, &x, a);
-	k8c_copy(&k8c_type_pod_template_spec, &y, b);
-	k8c_strmap_remove(&x.metadata.labels, DEP_LABEL_HASH);
-	k8c_strmap_remove(&y.metadata.labels, DEP_LABEL_HASH);
-	bool eq = k8c_equal(&k8c_type_pod_template_spec, &x, &y);
-	k8c_release(&k8c_type_pod_template_spec, &x);
-	k8c_release(&k8c_type_pod_template_spec, &y);
+	dep_template_canonical(a, &x);
+	dep_template_canonical(b, &y);
+	bool eq = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	strbuf_release(&x);
+	strbuf_release(&y);
 	return eq;
 }
 

@@ -29,6 +29,7 @@ struct world {
 	unsigned seed;
 	int writes, creates, deletes, requeues;
 	bool kubelet_frozen;
+	bool cache_blind; /* get_rs sees nothing, as a lagging informer */
 	/* bounds checked on every step of a rolling update (-1: not checked) */
 	int max_pods, min_ready;
 	int violations;
@@ -135,7 +136,7 @@ static int op_update_status(struct dsync *s, struct k8c_deployment *d)
 
 static struct k8c_replica_set *op_get_rs(struct dsync *s, const char *ns, const char *name)
 {
-	struct sim_rs *x = find(w_of(s), name);
+	struct sim_rs *x = w_of(s)->cache_blind ? NULL : find(w_of(s), name);
 
 	return x ? k8c_dup(&k8c_type_replica_set, x->rs) : NULL;
 }
@@ -504,5 +505,22 @@ TEST(hash_collision_bumps_collision_count)
 	CHECK(strcmp(w->rs[0].rs->metadata.name, name.buf) != 0);
 	strbuf_release(&hash);
 	strbuf_release(&name);
+	world_free(w);
+}
+
+TEST(already_exists_before_the_cache_saw_it_is_not_a_collision)
+{
+	struct world *w = world_new(2, "img:a");
+
+	run_until_settled(w, 200);
+	/* A sync that missed our own ReplicaSet (the informer lags): the create
+	 * fails with AlreadyExists and the lister does not know it yet. */
+	struct dsync s;
+	dsync_init(&s, &sim_ops, w, w->d, w->now); /* no ReplicaSet claimed */
+	w->cache_blind = true;
+	CHECK_INT(dsync_run(&s), -EEXIST);
+	dsync_release(&s);
+	CHECK(!w->d->status.has_collision_count);
+	CHECK_INT(w->n, 1);
 	world_free(w);
 }
