@@ -1,6 +1,6 @@
 /*
- * codec.h - the generic JSON codec: turns cJSON trees into the generated C
- * structs and structs into JSON text, driven by the type descriptors of
+ * codec.h - the generic JSON codec: turns JSON text or cJSON trees into the
+ * generated C structs and structs into JSON text, driven by the type descriptors of
  * schema.h. Also deep copy, release and equality of any generated struct.
  * Pure functions; thread-safe on distinct objects.
  */
@@ -30,8 +30,20 @@ enum k8c_decode_flags {
 int k8c_decode(const struct k8c_type *t, const cJSON *json, void *out, unsigned flags,
 	       const char *path_prefix, struct field_errors *errs);
 
-/* Parses text (len bytes) as JSON and decodes it as k8c_decode() does; malformed JSON adds
- * a FIELD_ERROR_TYPE error at path "" and returns -EINVAL. */
+/*
+ * Decodes text (len bytes of JSON) as k8c_decode() decodes its tree, in one
+ * pass without building one (the text is read as cJSON_Parse* reads it, so
+ * both accept the same texts and decode them alike). Returns 0; -EINVAL when
+ * field errors were added; -ENOMSG when the text is JSON but not an object (a
+ * FIELD_ERROR_TYPE error at path "" added); -EBADMSG when it is not JSON: a
+ * FIELD_ERROR_TYPE error at path "" is added, the errors of the partial
+ * decode are dropped, out is released (zeroed) and *ret_offset (if non-NULL)
+ * gets the offset where reading stopped. Either way out must be released.
+ */
+int k8c_decode_json(const struct k8c_type *t, const char *text, size_t len, void *out,
+		    unsigned flags, struct field_errors *errs, size_t *ret_offset);
+
+/* k8c_decode_json() with every failure returned as -EINVAL. */
 int k8c_decode_text(const struct k8c_type *t, const char *text, size_t len, void *out,
 		    unsigned flags, struct field_errors *errs);
 

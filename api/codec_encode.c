@@ -96,8 +96,8 @@ static void encode_value(const struct k8c_field *f, const void *p, struct strbuf
 {
 	switch (f->type) {
 	case K8C_FT_STRING:
-	case K8C_FT_QUANTITY:
-		strbuf_add_json_str(out, *(char *const *)p);
+	case K8C_FT_QUANTITY: /* NULL only in a list built in code: written as Go's zero value */
+		strbuf_add_json_str(out, *(char *const *)p ? *(char *const *)p : "");
 		return;
 	case K8C_FT_BOOL:
 		strbuf_addstr(out, *(const bool *)p ? "true" : "false");

@@ -20,12 +20,18 @@ void field_errors_add(struct field_errors *errs, enum field_error_type type, con
 	e->detail = strbuf_detach(&sb, NULL);
 }
 
+void field_errors_truncate(struct field_errors *errs, size_t n)
+{
+	while (errs->n > n) {
+		errs->n--;
+		free(errs->items[errs->n].field);
+		free(errs->items[errs->n].detail);
+	}
+}
+
 void field_errors_release(struct field_errors *errs)
 {
-	for (size_t i = 0; i < errs->n; i++) {
-		free(errs->items[i].field);
-		free(errs->items[i].detail);
-	}
+	field_errors_truncate(errs, 0);
 	free(errs->items);
 	memset(errs, 0, sizeof(*errs));
 }

@@ -40,6 +40,8 @@ struct field_errors {
 /* Appends an error with a printf-formatted detail message (the full message for the cause). */
 void field_errors_add(struct field_errors *errs, enum field_error_type type, const char *field,
 		      const char *fmt, ...) K8C_PRINTF(4, 5);
+/* Drops the errors after the first n (n <= errs->n). */
+void field_errors_truncate(struct field_errors *errs, size_t n);
 /* Frees every error; errs is empty and reusable. */
 void field_errors_release(struct field_errors *errs);
 /* The metav1.CauseType string of type: "FieldValueInvalid", ... */

@@ -28,21 +28,27 @@ const char *k8c_strmap_get(const struct k8c_strmap *m, const char *key)
 	return i >= 0 ? m->items[i].value : NULL;
 }
 
-void k8c_strmap_set(struct k8c_strmap *m, const char *key, const char *value)
+void k8c_strmap_set_take(struct k8c_strmap *m, const char *key, char *value)
 {
-	ptrdiff_t i = find(m, key);
+	/* decoding sorted JSON (what k8c writes) appends: no search */
+	ptrdiff_t i = m->n && strcmp(m->items[m->n - 1].key, key) < 0 ? -(ptrdiff_t)m->n - 1
+								      : find(m, key);
 	if (i >= 0) {
-		char *v = xstrdup(value);
 		free(m->items[i].value);
-		m->items[i].value = v;
+		m->items[i].value = value;
 		return;
 	}
 	size_t at = (size_t)(-i - 1);
 	ALLOC_GROW(m->items, m->n + 1, m->alloc);
 	memmove(&m->items[at + 1], &m->items[at], (m->n - at) * sizeof(*m->items));
 	m->items[at].key = xstrdup(key);
-	m->items[at].value = xstrdup(value);
+	m->items[at].value = value;
 	m->n++;
+}
+
+void k8c_strmap_set(struct k8c_strmap *m, const char *key, const char *value)
+{
+	k8c_strmap_set_take(m, key, xstrdup(value));
 }
 
 bool k8c_strmap_remove(struct k8c_strmap *m, const char *key)

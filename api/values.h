@@ -29,6 +29,8 @@ struct k8c_strmap {
 const char *k8c_strmap_get(const struct k8c_strmap *m, const char *key);
 /* Sets key to a copy of value, replacing any previous value. */
 void k8c_strmap_set(struct k8c_strmap *m, const char *key, const char *value);
+/* Same, but takes value (malloc'ed) over instead of copying it. */
+void k8c_strmap_set_take(struct k8c_strmap *m, const char *key, char *value);
 /* Removes key. Returns true if it was present. */
 bool k8c_strmap_remove(struct k8c_strmap *m, const char *key);
 /* Frees everything; leaves m empty and reusable. */

@@ -10,12 +10,6 @@
 #include "apiserver/strategy.h"
 #include "apiserver/table.h"
 
-static const char *kind_of_json(const cJSON *json, const char *member)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, member);
-	return cJSON_IsString(v) && *v->valuestring ? v->valuestring : NULL;
-}
-
 /* Answers the 400 for decoding errors the way the real API server words them. */
 static void respond_decode_errors(struct api_request *r, const struct field_errors *errs)
 {
@@ -36,41 +30,65 @@ static void respond_decode_errors(struct api_request *r, const struct field_erro
 	strbuf_release(&msg);
 }
 
-void *api_decode_json(struct api_request *r, const cJSON *json)
+static void respond_not_object(struct api_request *r)
 {
 	const struct k8c_kind *k = r->kind;
-	if (!cJSON_IsObject(json)) {
-		status_bad_request(r->http, "%s in version \"%s\" cannot be handled as a %s: the "
-				   "body is not a JSON object", k->kind, k->version, k->kind);
-		return NULL;
-	}
-	const char *api_version = kind_of_json(json, "apiVersion");
-	const char *kind = kind_of_json(json, "kind");
-	if (api_version && strcmp(api_version, k->group_version)) {
-		status_bad_request(r->http, "the API version in the data (%s) does not match the "
-				   "expected API version (%s)", api_version, k->group_version);
-		return NULL;
-	}
-	if (kind && strcmp(kind, k->kind)) {
-		status_bad_request(r->http, "the kind in the data (%s) does not match the expected "
-				   "kind (%s)", kind, k->kind);
-		return NULL;
-	}
+	status_bad_request(r->http, "%s in version \"%s\" cannot be handled as a %s: the body is not "
+			   "a JSON object", k->kind, k->version, k->kind);
+}
+
+static unsigned decode_flags(struct api_request *r)
+{
 	const char *fv = http_query(r->http, "fieldValidation");
-	unsigned flags = fv && !strcmp(fv, "Strict") ? K8C_DECODE_STRICT : 0;
-	struct field_errors errs = FIELD_ERRORS_INIT;
-	void *obj = xcalloc(1, k->type->size);
-	if (k8c_decode(k->type, json, obj, flags, "", &errs) < 0) {
-		respond_decode_errors(r, &errs);
-		field_errors_release(&errs);
-		k8c_free(k->type, obj);
-		return NULL;
-	}
+	return fv && !strcmp(fv, "Strict") ? K8C_DECODE_STRICT : 0;
+}
+
+/*
+ * Checks a decoded body's kind and apiVersion (an empty one counts as absent),
+ * then the decoding errors; answers 400 and returns -1 on the first problem,
+ * else fills in a missing kind/apiVersion.
+ */
+static int check_decoded(struct api_request *r, void *obj, const struct field_errors *errs)
+{
+	const struct k8c_kind *k = r->kind;
 	struct k8c_object *o = k8c_object_of(obj);
+	if (o->api_version && *o->api_version && strcmp(o->api_version, k->group_version)) {
+		status_bad_request(r->http, "the API version in the data (%s) does not match the "
+				   "expected API version (%s)", o->api_version, k->group_version);
+		return -1;
+	}
+	if (o->kind && *o->kind && strcmp(o->kind, k->kind)) {
+		status_bad_request(r->http, "the kind in the data (%s) does not match the expected "
+				   "kind (%s)", o->kind, k->kind);
+		return -1;
+	}
+	if (errs->n) {
+		respond_decode_errors(r, errs);
+		return -1;
+	}
 	if (!o->kind)
 		o->kind = xstrdup(k->kind);
 	if (!o->api_version)
 		o->api_version = xstrdup(k->group_version);
+	return 0;
+}
+
+void *api_decode_json(struct api_request *r, const cJSON *json)
+{
+	const struct k8c_kind *k = r->kind;
+	if (!cJSON_IsObject(json)) {
+		respond_not_object(r);
+		return NULL;
+	}
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	void *obj = xcalloc(1, k->type->size);
+	k8c_decode(k->type, json, obj, decode_flags(r), "", &errs);
+	int rc = check_decoded(r, obj, &errs);
+	field_errors_release(&errs);
+	if (rc < 0) {
+		k8c_free(k->type, obj);
+		return NULL;
+	}
 	return obj;
 }
 
@@ -90,16 +108,24 @@ void *api_decode_body(struct api_request *r)
 			       "types include: application/json");
 		return NULL;
 	}
-	const char *end = NULL;
-	cJSON *json = cJSON_ParseWithLengthOpts(r->http->body.buf, r->http->body.len, &end, false);
-	if (!json) {
-		size_t at = end ? (size_t)(end - r->http->body.buf) : 0;
+	const struct k8c_kind *k = r->kind;
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	void *obj = xcalloc(1, k->type->size);
+	size_t at = 0;
+	int rc = k8c_decode_json(k->type, r->http->body.buf, r->http->body.len, obj,
+				 decode_flags(r), &errs, &at);
+	if (rc == -EBADMSG)
 		status_bad_request(r->http, "couldn't get version/kind; json parse error: invalid "
 				   "JSON at offset %zu", at);
+	else if (rc == -ENOMSG)
+		respond_not_object(r);
+	else
+		rc = check_decoded(r, obj, &errs);
+	field_errors_release(&errs);
+	if (rc < 0) {
+		k8c_free(k->type, obj);
 		return NULL;
 	}
-	void *obj = api_decode_json(r, json);
-	cJSON_Delete(json);
 	return obj;
 }
 

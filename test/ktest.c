@@ -6,6 +6,8 @@
 
 #include <stdarg.h>
 
+#include "base/strbuf.h"
+
 struct ktest_case *ktest_cases;
 int ktest_failures;
 static struct ktest_case **tail = &ktest_cases;
@@ -26,6 +28,23 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	ktest_failures++;
+}
+
+char *ktest_read_file(const char *dir_env, const char *name)
+{
+	const char *dir = getenv(dir_env);
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&path, "%s/%s", dir ? dir : ".", name);
+	FILE *f = fopen(path.buf, "rb");
+	strbuf_release(&path);
+	if (!f)
+		return NULL;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&text, buf, n);
+	fclose(f);
+	return strbuf_detach(&text, NULL);
 }
 
 static bool selected(const char *name, int argc, char **argv)

@@ -20,6 +20,9 @@ extern int ktest_failures;
 
 void ktest_register(struct ktest_case *c);
 void ktest_fail(const char *file, int line, const char *fmt, ...) K8C_PRINTF(3, 4);
+/* The bytes of file name in the folder named by environment variable dir_env (default "."),
+ * NUL-terminated (caller frees), or NULL when it cannot be read. */
+char *ktest_read_file(const char *dir_env, const char *name);
 
 #define TEST(name)                                                                                 \
 	static void test_##name(void);                                                             \

@@ -13,19 +13,7 @@
 
 static char *read_fixture(const char *name)
 {
-	const char *dir = getenv("K8C_FIXTURES");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "fixtures", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb, NULL);
+	return ktest_read_file("K8C_FIXTURES", name);
 }
 
 /* Removes null members recursively: null means "absent" on the wire. */
