@@ -137,6 +137,23 @@ static void encode_value(const struct k8c_field *f, const void *p, struct strbuf
 	}
 }
 
+/* Writes [,]"name": (JSON names of the schema need no escaping). */
+static void add_key(struct strbuf *out, const char *name, bool comma)
+{
+	size_t n = strlen(name);
+	strbuf_grow(out, n + 4);
+	char *p = out->buf + out->len;
+	if (comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, name, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	out->len = (size_t)(p - out->buf);
+}
+
 void k8c_encode(const struct k8c_type *t, const void *obj, struct strbuf *out)
 {
 	bool first = true;
@@ -146,11 +163,8 @@ void k8c_encode(const struct k8c_type *t, const void *obj, struct strbuf *out)
 		bool has = present(f, obj);
 		if (!has && !(f->flags & K8C_FF_REQUIRED))
 			continue;
-		if (!first)
-			strbuf_addch(out, ',');
+		add_key(out, f->json, !first);
 		first = false;
-		strbuf_add_json_str(out, f->json);
-		strbuf_addch(out, ':');
 		if (!has)
 			encode_zero(f, out);
 		else if (f->shape == K8C_FS_MAP)

@@ -56,26 +56,9 @@ void strbuf_setlen(struct strbuf *sb, size_t len)
 	sb->buf[len] = '\0';
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
-{
-	if (!len)
-		return;
-	strbuf_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
-	sb->len += len;
-	sb->buf[sb->len] = '\0';
-}
-
 void strbuf_addstr(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, int c)
-{
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = (char)c;
-	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
@@ -116,30 +99,34 @@ void strbuf_addi64(struct strbuf *sb, int64_t v)
 	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/* Per byte: 0 copied as is, else the letter of its short escape, or 'u' for \u00XX. */
+static const char json_escape[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	[0] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u', [6] = 'u', [7] = 'u',
+	[11] = 'u', [14] = 'u', [15] = 'u', [16] = 'u', [17] = 'u', [18] = 'u', [19] = 'u',
+	[20] = 'u', [21] = 'u', [22] = 'u', [23] = 'u', [24] = 'u', [25] = 'u', [26] = 'u',
+	[27] = 'u', [28] = 'u', [29] = 'u', [30] = 'u', [31] = 'u', ['"'] = '"', ['\\'] = '\\',
+};
+
 void strbuf_add_json_strn(struct strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	strbuf_grow(sb, len + 2);
-	strbuf_addch(sb, '"');
+	sb->buf[sb->len++] = '"';
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		char e = json_escape[c];
+		if (K8C_LIKELY(!e))
 			continue;
 		strbuf_add(sb, s + start, i - start);
 		start = i + 1;
-		switch (c) {
-		case '"': strbuf_add(sb, "\\\"", 2); break;
-		case '\\': strbuf_add(sb, "\\\\", 2); break;
-		case '\n': strbuf_add(sb, "\\n", 2); break;
-		case '\r': strbuf_add(sb, "\\r", 2); break;
-		case '\t': strbuf_add(sb, "\\t", 2); break;
-		case '\b': strbuf_add(sb, "\\b", 2); break;
-		case '\f': strbuf_add(sb, "\\f", 2); break;
-		default: {
+		if (e == 'u') {
 			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			strbuf_add(sb, u, 6);
-		}
+		} else {
+			char u[2] = { '\\', e };
+			strbuf_add(sb, u, 2);
 		}
 	}
 	strbuf_add(sb, s + start, len - start);

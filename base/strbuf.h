@@ -38,9 +38,26 @@ static inline void strbuf_reset(struct strbuf *sb)
 	strbuf_setlen(sb, 0);
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+/* Appends len bytes of data. */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	if (K8C_UNLIKELY(sb->len + len + 1 > sb->alloc))
+		strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
 void strbuf_addstr(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, int c);
+/* Appends one byte. */
+static inline void strbuf_addch(struct strbuf *sb, int c)
+{
+	if (K8C_UNLIKELY(sb->len + 2 > sb->alloc))
+		strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) K8C_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends a decimal integer (faster than addf on hot paths). */

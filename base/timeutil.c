@@ -116,6 +116,15 @@ int time_parse_rfc3339(const char *s, int64_t *ret_ns)
 	return 0;
 }
 
+/* Writes v (0 <= v < 10^n) as exactly n decimal digits. */
+static void put_digits(char *p, int v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 static void format(struct strbuf *out, int64_t ns, bool micro)
 {
 	time_t secs = (time_t)(ns / K8C_NSEC_PER_SEC);
@@ -126,10 +135,29 @@ static void format(struct strbuf *out, int64_t ns, bool micro)
 	}
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	strbuf_addf(out, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (micro)
-		strbuf_addf(out, ".%06lld", (long long)(rem / 1000));
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) { /* rare: printf pads and signs */
+		strbuf_addf(out, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	} else { /* every timestamp of every object goes through here: no printf */
+		char b[19];
+		put_digits(b, tm.tm_year + 1900, 4);
+		b[4] = '-';
+		put_digits(b + 5, tm.tm_mon + 1, 2);
+		b[7] = '-';
+		put_digits(b + 8, tm.tm_mday, 2);
+		b[10] = 'T';
+		put_digits(b + 11, tm.tm_hour, 2);
+		b[13] = ':';
+		put_digits(b + 14, tm.tm_min, 2);
+		b[16] = ':';
+		put_digits(b + 17, tm.tm_sec, 2);
+		strbuf_add(out, b, sizeof(b));
+	}
+	if (micro) {
+		char b[7] = { '.' };
+		put_digits(b + 1, (int)(rem / 1000), 6);
+		strbuf_add(out, b, sizeof(b));
+	}
 	strbuf_addch(out, 'Z');
 }
 

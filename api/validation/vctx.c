@@ -30,14 +30,18 @@ size_t vctx_child(struct vctx *v, const char *name)
 size_t vctx_index(struct vctx *v, size_t i)
 {
 	size_t mark = v->path.len;
-	strbuf_addf(&v->path, "[%zu]", i);
+	strbuf_addch(&v->path, '[');
+	strbuf_addi64(&v->path, (int64_t)i);
+	strbuf_addch(&v->path, ']');
 	return mark;
 }
 
 size_t vctx_key(struct vctx *v, const char *key)
 {
 	size_t mark = v->path.len;
-	strbuf_addf(&v->path, "[%s]", key);
+	strbuf_addch(&v->path, '[');
+	strbuf_addstr(&v->path, key);
+	strbuf_addch(&v->path, ']');
 	return mark;
 }
 
