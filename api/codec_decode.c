@@ -284,16 +284,40 @@ static void decode_field(struct decoder *d, const struct k8c_type *t, const stru
 		type_error(d, t, f, k);
 }
 
+/* The field named key; *hint (the field after the last one found) is tried first, since
+ * what k8c stored, and most of what clients send, lists fields in declaration order. */
+static const struct k8c_field *find_field(const struct k8c_type *t, const char *key, size_t *hint)
+{
+	const struct k8c_field *f = *hint < t->n_fields && !strcmp(t->fields[*hint].json, key) ?
+		&t->fields[*hint] : k8c_type_field(t, key);
+	if (f)
+		*hint = (size_t)(f - t->fields) + 1;
+	return f;
+}
+
+/* True when field f of out may hold a value already: out starts zeroed, so only when its
+ * key came before in this object (a duplicate key). */
+static bool seen_before(const struct k8c_type *t, const struct k8c_field *f, uint64_t *seen)
+{
+	size_t i = (size_t)(f - t->fields);
+	if (i >= 64)
+		return true;
+	bool was = *seen & (UINT64_C(1) << i);
+	*seen |= UINT64_C(1) << i;
+	return was;
+}
+
 static int decode_object(struct decoder *d, const struct k8c_type *t, void *out)
 {
-	size_t base = d->path.len;
+	size_t base = d->path.len, hint = 0;
+	uint64_t seen = 0;
 	const char *key;
 	json_src_enter(d->src);
 	while (json_src_next(d->src, &key)) {
 		if (base)
 			strbuf_addch(&d->path, '.');
 		strbuf_addstr(&d->path, key);
-		const struct k8c_field *f = k8c_type_field(t, key);
+		const struct k8c_field *f = find_field(t, key, &hint);
 		if (!f) {
 			if (d->flags & K8C_DECODE_STRICT)
 				field_errors_add(d->errs, FIELD_ERROR_UNKNOWN, d->path.buf,
@@ -302,7 +326,8 @@ static int decode_object(struct decoder *d, const struct k8c_type *t, void *out)
 		} else if (json_src_kind(d->src) == JSON_KIND_NULL) {
 			json_src_skip(d->src);
 		} else {
-			k8c_codec_release_field(f, out); /* a duplicate key: the last one wins, as in Go */
+			if (seen_before(t, f, &seen)) /* a duplicate key: the last one wins, as in Go */
+				k8c_codec_release_field(f, out);
 			decode_field(d, t, f, out);
 		}
 		strbuf_setlen(&d->path, base);

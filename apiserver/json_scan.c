@@ -89,6 +89,9 @@ static int read_escape(struct reader *r, struct strbuf *out)
 	return 0;
 }
 
+/* Bytes that end a run of plain string bytes: '"', '\\' and control characters. */
+static const bool special[256] = { [0 ... 31] = true, ['"'] = true, ['\\'] = true };
+
 /* A string at r->p (the opening quote); decoded into out (reset first) unless out is NULL. */
 static int read_string(struct reader *r, struct strbuf *out)
 {
@@ -99,7 +102,7 @@ static int read_string(struct reader *r, struct strbuf *out)
 		strbuf_reset(out);
 	while (r->p < r->end) {
 		const char *run = r->p;
-		while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (unsigned char)*r->p >= 0x20)
+		while (r->p < r->end && !special[(unsigned char)*r->p])
 			r->p++;
 		if (out)
 			strbuf_add(out, run, (size_t)(r->p - run));
@@ -157,6 +160,7 @@ static int skip_literal(struct reader *r, const char *word)
 }
 
 static int skip_value(struct reader *r, int depth);
+static int skip_member(struct reader *r, int depth);
 
 /*
  * The members of the object at r->p ('{'), each handed to member(r, depth)
@@ -174,7 +178,8 @@ static int each_member(struct reader *r, int depth, int (*member)(struct reader 
 	}
 	for (;;) {
 		skip_ws(r);
-		if (read_string(r, &r->key) < 0)
+		/* the names of members skipped are not needed: not copied */
+		if (read_string(r, member == skip_member ? NULL : &r->key) < 0)
 			return -EINVAL;
 		skip_ws(r);
 		if (r->p >= r->end || *r->p++ != ':')
