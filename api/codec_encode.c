@@ -9,7 +9,7 @@
 
 static void encode_value(const struct k8c_field *f, const void *p, struct strbuf *out);
 
-static bool present(const struct k8c_field *f, const void *obj)
+bool k8c_codec_present(const struct k8c_field *f, const void *obj)
 {
 	const void *p = k8c_field_ptr(obj, f);
 	if (f->shape == K8C_FS_MAP)
@@ -160,7 +160,7 @@ void k8c_encode(const struct k8c_type *t, const void *obj, struct strbuf *out)
 	strbuf_addch(out, '{');
 	for (size_t i = 0; i < t->n_fields; i++) {
 		const struct k8c_field *f = &t->fields[i];
-		bool has = present(f, obj);
+		bool has = k8c_codec_present(f, obj);
 		if (!has && !(f->flags & K8C_FF_REQUIRED))
 			continue;
 		add_key(out, f->json, !first);
@@ -175,15 +175,4 @@ void k8c_encode(const struct k8c_type *t, const void *obj, struct strbuf *out)
 			encode_value(f, k8c_field_ptr(obj, f), out);
 	}
 	strbuf_addch(out, '}');
-}
-
-bool k8c_equal(const struct k8c_type *t, const void *a, const void *b)
-{
-	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-	k8c_encode(t, a, &x);
-	k8c_encode(t, b, &y);
-	bool eq = x.len == y.len && memcmp(x.buf, y.buf, x.len) == 0;
-	strbuf_release(&x);
-	strbuf_release(&y);
-	return eq;
 }

@@ -8,6 +8,9 @@
 #include "api/codec.h"
 #include "api/values.h"
 
+/* True when field f of obj is set: encoding writes it (it writes REQUIRED fields always). */
+bool k8c_codec_present(const struct k8c_field *f, const void *obj);
+
 /* Size of one element of the array of a LIST field. */
 size_t k8c_codec_elem_size(const struct k8c_field *f);
 /* Frees what field f of obj holds and resets the member (and has_/n_) to absent. */

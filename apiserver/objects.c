@@ -154,7 +154,7 @@ void api_encode_stored(const struct k8c_kind *k, void *obj, struct strbuf *out)
 	m->self_link = link;
 }
 
-int api_validate(struct api_request *r, void *obj, const void *old)
+int api_validate(struct api_request *r, void *obj, void *old)
 {
 	const struct k8c_kind *k = r->kind;
 	if (k->defaults)

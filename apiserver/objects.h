@@ -27,10 +27,12 @@ void *api_decode_cached(struct api_request *r, const struct cache_obj *o);
 void api_encode_stored(const struct k8c_kind *k, void *obj, struct strbuf *out);
 
 /*
- * Defaults and validates obj (old != NULL for an update): generic ObjectMeta
- * rules, then the kind's own. Answers 422 and returns -1 when invalid.
+ * Defaults and validates obj (old != NULL for an update: the current object,
+ * which is defaulted too, as objects read from storage are, so it must be the
+ * caller's own copy): generic ObjectMeta rules, then the kind's own. Answers
+ * 422 and returns -1 when invalid.
  */
-int api_validate(struct api_request *r, void *obj, const void *old);
+int api_validate(struct api_request *r, void *obj, void *old);
 
 /* Answers code with the stored bytes of an object at revision rev (resourceVersion spliced in). */
 void api_respond_stored(struct api_request *r, int code, const char *bytes, size_t len,

@@ -156,28 +156,28 @@ static void set_generation(const struct k8c_kind *k, void *obj, const void *cur)
 	m->generation = c->generation + !k8c_object_field_equal(k, obj, cur, "spec");
 }
 
-/* True when a and b would be stored as the same bytes (resourceVersion aside). */
-static bool stored_equal(const struct k8c_kind *k, void *a, void *b)
+/*
+ * True when bytes (the new object encoded for storage) are what cur_o holds,
+ * its resourceVersion aside: as Kubernetes' GuaranteedUpdate, an update that
+ * would store the same bytes is not written.
+ */
+static bool stored_same(const struct cache_obj *cur_o, const struct strbuf *bytes)
 {
-	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-	api_encode_stored(k, a, &x);
-	api_encode_stored(k, b, &y);
-	bool eq = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	struct strbuf x = STRBUF_INIT;
+	cache_splice_rv(&x, bytes->buf, bytes->len, cur_o->mod_rev, NULL, NULL);
+	bool eq = x.len == cur_o->len && !memcmp(x.buf, cur_o->json, x.len);
 	strbuf_release(&x);
-	strbuf_release(&y);
 	return eq;
 }
 
 enum attempt_result { ATTEMPT_DONE, ATTEMPT_RETRY };
 
-/* Writes obj over cur (at cur_o's revision); answers unless a retry is needed. */
+/* Writes obj (encoded as bytes) over cur_o's revision; answers unless a retry is needed. */
 static enum attempt_result write_update(struct api_request *r, const struct cache_obj *cur_o,
-					void *obj, bool precondition)
+					void *obj, const struct strbuf *bytes, bool precondition)
 {
 	const struct k8c_kind *k = r->kind;
 	const char *name = k8c_object_of(obj)->metadata.name;
-	struct strbuf bytes = STRBUF_INIT;
-	api_encode_stored(k, obj, &bytes);
 	int64_t rev = 0;
 	int err = 0;
 	bool delete_now = strategy_deletion_complete(k, obj);
@@ -186,7 +186,7 @@ static enum attempt_result write_update(struct api_request *r, const struct cach
 	else if (delete_now)
 		err = storage_delete(r->s->storage, cur_o->key, cur_o->mod_rev, &rev, NULL);
 	else
-		err = storage_update(r->s->storage, cur_o->key, bytes.buf, bytes.len,
+		err = storage_update(r->s->storage, cur_o->key, bytes->buf, bytes->len,
 				     cur_o->mod_rev, &rev, NULL);
 	enum attempt_result res = ATTEMPT_DONE;
 	if (err == STORAGE_ECONFLICT && !precondition)
@@ -200,9 +200,8 @@ static enum attempt_result write_update(struct api_request *r, const struct cach
 		status_storage_error(r->http, k, name, err);
 	else {
 		watch_cache_wait_rev(r->s->cache, rev, CACHE_CATCH_UP_MS);
-		api_respond_stored(r, 200, bytes.buf, bytes.len, rev);
+		api_respond_stored(r, 200, bytes->buf, bytes->len, rev);
 	}
-	strbuf_release(&bytes);
 	return res;
 }
 
@@ -242,12 +241,15 @@ static enum attempt_result attempt(struct api_request *r, enum api_update_mode m
 	set_generation(k, obj, cur);
 	if (mode != API_UPDATE_ALL) /* internal changes (finalize, deletion) set what they mean to */
 		strategy_prepare_update(k, obj, cur);
-	if (api_validate(r, obj, cur) < 0)
+	if (api_validate(r, obj, cur) < 0) /* cur is defaulted: not used after this */
 		goto out;
-	if (stored_equal(k, obj, cur) && !strategy_deletion_complete(k, obj))
+	struct strbuf bytes = STRBUF_INIT;
+	api_encode_stored(k, obj, &bytes);
+	if (stored_same(cur_o, &bytes) && !strategy_deletion_complete(k, obj))
 		api_respond_cached(r, 200, cur_o); /* nothing changed: no write */
 	else
-		res = write_update(r, cur_o, obj, named);
+		res = write_update(r, cur_o, obj, &bytes, named);
+	strbuf_release(&bytes);
 out:
 	k8c_free(k->type, obj);
 	k8c_free(k->type, cur);

@@ -19,10 +19,19 @@ void rest_create(struct api_request *r)
 	k8c_free(r->kind->type, obj);
 }
 
-/* The PUT body replaces the object (system fields are kept by the update loop). */
-static void *replace_with_body(struct api_request *r, const void *cur, void *body)
+/* The decoded PUT body, handed to the update loop once. */
+struct put_body {
+	void *obj;
+};
+
+/*
+ * The PUT body replaces the object (system fields are kept by the update
+ * loop): the first attempt takes the decoded body over, a retry after a
+ * conflict decodes it again (cheaper than copying it for every attempt).
+ */
+static void *replace_with_body(struct api_request *r, const void *cur, struct put_body *b)
 {
-	return k8c_dup(r->kind->type, body);
+	return b->obj ? TAKE_PTR(b->obj) : api_decode_body(r);
 }
 
 /* namespaces/finalize: only spec.finalizers of the body counts. */
@@ -60,7 +69,9 @@ void rest_update(struct api_request *r)
 		api_create_object(r, body);
 	} else if (!r->http->responded) {
 		enum api_update_mode mode = *sub ? API_UPDATE_STATUS : API_UPDATE_MAIN;
-		api_update_object(r, mode, (api_mutate_fn)replace_with_body, body);
+		struct put_body b = { .obj = TAKE_PTR(body) };
+		api_update_object(r, mode, (api_mutate_fn)replace_with_body, &b);
+		body = b.obj; /* NULL when taken */
 	}
 	k8c_free(r->kind->type, body);
 }

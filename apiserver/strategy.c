@@ -693,8 +693,7 @@ static bool spec_frozen(const struct api_request *r)
 	       !strcmp(sub, "status") || !strcmp(sub, "binding") || !strcmp(sub, "finalize");
 }
 
-void strategy_validate(struct api_request *r, void *obj, const void *old,
-		       struct field_errors *errs)
+void strategy_validate(struct api_request *r, void *obj, void *old, struct field_errors *errs)
 {
 	const struct k8c_kind *k = r->kind;
 	strategy_validate_meta(k, obj, old, errs);
@@ -706,11 +705,9 @@ void strategy_validate(struct api_request *r, void *obj, const void *old,
 	}
 	if (!spec_frozen(r)) {
 		if (old && k->validate_update) {
-			void *stored = k8c_dup(k->type, old);
 			if (k->defaults) /* as objects decoded from storage are */
-				k->defaults(stored);
-			k->validate_update(obj, stored, errs);
-			k8c_free(k->type, stored);
+				k->defaults(old);
+			k->validate_update(obj, old, errs);
 		} else if (k->validate) {
 			k->validate(obj, errs);
 		}

@@ -24,16 +24,15 @@ void strategy_validate_meta(const struct k8c_kind *k, const void *obj, const voi
 /*
  * Validates a write of obj (old, the stored object, != NULL on update) of
  * r->kind and appends what is wrong to errs: the ObjectMeta rules, then the
- * kind's validate or validate_update hook with old defaulted first (as
- * objects read from storage are). Writes that cannot change the spec --
+ * kind's validate or validate_update hook with old defaulted first, in place (as
+ * objects read from storage are; old is the caller's own copy). Writes that cannot change the spec --
  * /status, /binding, /finalize, deletion marks -- get only the ObjectMeta
  * rules, as upstream validates them with strategies of their own. When
  * everything is valid, services get their cluster IP and node ports
  * (10.96.0.0/12, 30000-32767); allocation conflicts are field errors too.
  * Thread: any; allocation is serialized inside.
  */
-void strategy_validate(struct api_request *r, void *obj, const void *old,
-		       struct field_errors *errs);
+void strategy_validate(struct api_request *r, void *obj, void *old, struct field_errors *errs);
 
 /* True when obj's deletion can complete now: deletionTimestamp set, no finalizer left. */
 bool strategy_deletion_complete(const struct k8c_kind *k, const void *obj);

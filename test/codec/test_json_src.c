@@ -218,3 +218,87 @@ TEST(null_list_elements_are_zero_values)
 	field_errors_release(&errs);
 	k8c_release(&k8c_type_pod, &p);
 }
+
+/* k8c_equal() must say exactly what comparing the two encodings says. */
+static void check_equal_as_encoded(const struct k8c_type *t, const void *a, const void *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	k8c_encode(t, a, &x);
+	k8c_encode(t, b, &y);
+	bool same = !strcmp(x.buf, y.buf);
+	if (k8c_equal(t, a, b) != same || k8c_equal(t, b, a) != same)
+		ktest_fail(__FILE__, __LINE__, "k8c_equal says %d for\n%s\n%s", !same, x.buf, y.buf);
+	strbuf_release(&x);
+	strbuf_release(&y);
+}
+
+static void *decode_or_null(const struct k8c_type *t, const char *text, size_t len)
+{
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	void *obj = xcalloc(1, t->size);
+	int r = k8c_decode_json(t, text, len, obj, 0, &errs, NULL);
+	field_errors_release(&errs);
+	if (r == -EBADMSG || r == -ENOMSG) {
+		k8c_free(t, obj);
+		return NULL;
+	}
+	return obj;
+}
+
+TEST(equal_matches_encoding)
+{
+	static const char *const pairs[][2] = {
+		/* same second, different nanoseconds; micro times to the microsecond */
+		{ "{\"metadata\":{\"creationTimestamp\":\"2026-01-02T03:04:05.1Z\"}}",
+		  "{\"metadata\":{\"creationTimestamp\":\"2026-01-02T03:04:05.9Z\"}}" },
+		{ "{\"metadata\":{\"creationTimestamp\":\"1960-01-02T03:04:05.1Z\"}}",
+		  "{\"metadata\":{\"creationTimestamp\":\"1960-01-02T03:04:05.9Z\"}}" },
+		{ "{\"metadata\":{\"creationTimestamp\":\"1960-01-02T03:04:05Z\"}}",
+		  "{\"metadata\":{\"creationTimestamp\":\"1960-01-02T03:04:04.9Z\"}}" },
+		/* a required field absent on one side and zero on the other */
+		{ "{\"status\":{\"containerStatuses\":[{\"name\":\"c\"}]}}",
+		  "{\"status\":{\"containerStatuses\":[{\"name\":\"c\",\"ready\":false,\"image\":\"\"}]}}" },
+		{ "{\"status\":{\"containerStatuses\":[{\"name\":\"c\"}]}}",
+		  "{\"status\":{\"containerStatuses\":[{\"name\":\"c\",\"restartCount\":1}]}}" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[{\"containerPort\":0}]}]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"ports\":[{}]}]}}" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"args\":[null]}]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"args\":[\"\"]}]}}" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\",\"livenessProbe\":{\"httpGet\":{\"port\":80}}}]}}",
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"livenessProbe\":{\"httpGet\":{\"port\":\"80\"}}}]}}" },
+		{ "{\"metadata\":{\"managedFields\":[{\"fieldsV1\":{\"f:a\":{}}}]}}",
+		  "{\"metadata\":{\"managedFields\":[{\"fieldsV1\":{\"f:a\":{} }}]}}" },
+		{ "{\"metadata\":{\"managedFields\":[{\"fieldsV1\":{\"f:a\":{}}}]}}",
+		  "{\"metadata\":{\"managedFields\":[{\"fieldsV1\":{\"f:b\":{}}}]}}" },
+		{ "{\"spec\":{\"nodeSelector\":{\"a\":\"1\"}}}", "{\"spec\":{\"nodeSelector\":{\"a\":\"2\"}}}" },
+		{ "{\"spec\":{\"hostNetwork\":false}}", "{\"spec\":{}}" },
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
+		void *a = decode_or_null(&k8c_type_pod, pairs[i][0], strlen(pairs[i][0]));
+		void *b = decode_or_null(&k8c_type_pod, pairs[i][1], strlen(pairs[i][1]));
+		REQUIRE(a && b);
+		check_equal_as_encoded(&k8c_type_pod, a, b);
+		k8c_free(&k8c_type_pod, a);
+		k8c_free(&k8c_type_pod, b);
+	}
+	/* and the rich pod against its mutations that still decode */
+	_cleanup_free_ char *text = read_fixture("rich-pod.json");
+	REQUIRE(text);
+	void *orig = decode_or_null(&k8c_type_pod, text, strlen(text));
+	REQUIRE(orig);
+	uint64_t seed = 12345;
+	for (int i = 0; i < 2000; i++) {
+		struct strbuf m = STRBUF_INIT;
+		mutate(text, strlen(text), &seed, &m);
+		void *other = decode_or_null(&k8c_type_pod, m.buf, m.len);
+		if (other) {
+			check_equal_as_encoded(&k8c_type_pod, orig, other);
+			void *copy = k8c_dup(&k8c_type_pod, other);
+			check_equal_as_encoded(&k8c_type_pod, copy, other);
+			k8c_free(&k8c_type_pod, copy);
+		}
+		k8c_free(&k8c_type_pod, other);
+		strbuf_release(&m);
+	}
+	k8c_free(&k8c_type_pod, orig);
+}
