@@ -325,7 +325,6 @@ static void fill_sandbox_spec(struct kubelet *k, const struct k8c_pod *pod, int 
 		.ipc_mode = ps->has_host_ipc && ps->host_ipc ? "host" : "shareable",
 		.pid_mode = ps->has_host_pid && ps->host_pid ? "host" : NULL,
 		.cpu_shares = MIN_CPU_SHARES,
-		.oom_score_adj = -998,
 	};
 	if (ps->dns_config) {
 		s->dns_servers = (const char *const *)ps->dns_config->nameservers;

@@ -4,6 +4,7 @@
 #include "kubelet/kapi.h"
 
 #include "api/codec.h"
+#include "api/types.gen.h"
 #include "client/path.h"
 
 static int decode(const struct k8c_type *t, const struct strbuf *body, void *out,
@@ -56,4 +57,19 @@ void kapi_core_path(struct strbuf *out, const char *ns, const char *resource, co
 		.subresource = sub,
 	};
 	k8c_path_append(out, &p);
+}
+
+int kapi_delete_pod_final(struct k8c_client *c, const struct k8c_pod *pod, struct strbuf *why)
+{
+	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
+	kapi_core_path(&path, pod->metadata.namespace, "pods", pod->metadata.name, NULL);
+	strbuf_addstr(&body, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+			     "\"gracePeriodSeconds\":0,\"preconditions\":{\"uid\":");
+	strbuf_add_json_str(&body, pod->metadata.uid);
+	strbuf_addstr(&body, "}}");
+	int r = kapi_send(c, "DELETE", path.buf, NULL, body.buf, NULL, NULL, why);
+	strbuf_release(&path);
+	strbuf_release(&body);
+	/* gone already, or the name is another pod's now (the uid precondition failed) */
+	return r == -ENOENT || r == -EBUSY ? 0 : r;
 }

@@ -29,6 +29,15 @@ int kapi_get(struct k8c_client *c, const char *path, const struct k8c_type *t, v
 int kapi_send(struct k8c_client *c, const char *method, const char *path, const char *content_type,
 	      const char *body, const struct k8c_type *t, void *out, struct strbuf *why);
 
+/*
+ * The kubelet's final delete of a pod whose containers are gone:
+ * gracePeriodSeconds 0 with the pod's uid as precondition (so a new pod of
+ * the same name is never hit). Returns 0, also when the pod is gone already
+ * or is another pod now; else a negative errno with why set.
+ */
+struct k8c_pod;
+int kapi_delete_pod_final(struct k8c_client *c, const struct k8c_pod *pod, struct strbuf *why);
+
 /* Appends "/api/v1/namespaces/<ns>/<resource>/<name>[/<sub>]" (encoded) to out. */
 void kapi_core_path(struct strbuf *out, const char *ns, const char *resource, const char *name,
 		    const char *sub);

@@ -5,14 +5,14 @@
 
 #include "kubelet/labels.h"
 
-static const char *kind_of(const struct docker_labels *l)
+static enum container_kind kind_of(const struct docker_labels *l)
 {
 	const char *k = docker_labels_get(l, LABEL_KIND);
 	if (k && !strcmp(k, KIND_SANDBOX))
-		return KIND_SANDBOX;
+		return CONTAINER_SANDBOX;
 	if (k && !strcmp(k, KIND_INIT))
-		return KIND_INIT;
-	return KIND_APP;
+		return CONTAINER_INIT;
+	return CONTAINER_APP;
 }
 
 static void fill(struct observed_container *o, struct docker_container *d)
@@ -101,13 +101,13 @@ static bool newer(const struct observed_container *a, const struct observed_cont
 	return a->created_ns > b->created_ns;
 }
 
-static bool same(const struct observed_container *c, const char *kind, const char *name)
+static bool same(const struct observed_container *c, enum container_kind kind, const char *name)
 {
 	return c->kind == kind && (!name || !strcmp(c->name, name));
 }
 
-const struct observed_container *observed_latest(const struct observed_pod *p, const char *kind,
-						 const char *name)
+const struct observed_container *observed_latest(const struct observed_pod *p,
+						 enum container_kind kind, const char *name)
 {
 	const struct observed_container *best = NULL;
 	for (size_t i = 0; i < p->n; i++)

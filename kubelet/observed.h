@@ -9,10 +9,17 @@
 
 #include "kubelet/docker/docker.h"
 
+/* What a container is in its pod (its LABEL_KIND). */
+enum container_kind {
+	CONTAINER_SANDBOX,
+	CONTAINER_INIT,
+	CONTAINER_APP,
+};
+
 struct observed_container {
 	char *id;
-	char *name;	  /* LABEL_CONTAINER: the spec's container name, or "POD" */
-	const char *kind; /* KIND_SANDBOX, KIND_INIT or KIND_APP (static strings) */
+	char *name; /* LABEL_CONTAINER: the spec's container name, or "POD" */
+	enum container_kind kind;
 	int attempt;
 	uint32_t hash;
 	char *sandbox_id; /* the sandbox an app or init container joined */
@@ -49,8 +56,8 @@ void observed_pod_release(struct observed_pod *p);
  * The newest (highest attempt, then latest created) container of kind and
  * name in p, or NULL. name NULL matches any name (for the sandbox).
  */
-const struct observed_container *observed_latest(const struct observed_pod *p, const char *kind,
-						 const char *name);
+const struct observed_container *observed_latest(const struct observed_pod *p,
+						 enum container_kind kind, const char *name);
 /* The newest one before latest (same kind and name), or NULL: the "previous" instance. */
 const struct observed_container *observed_previous(const struct observed_pod *p,
 						   const struct observed_container *latest);

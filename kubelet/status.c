@@ -5,6 +5,8 @@
  */
 #include "kubelet/status.h"
 
+#include <cjson/cJSON.h>
+
 #include "api/codec.h"
 #include "api/resource/quantity.h"
 
@@ -87,8 +89,10 @@ static void set_states(const struct container_view *v, struct k8c_container_stat
 	}
 }
 
+/* The status of one container; init containers are ready once they succeeded, as Kubernetes
+ * reports them, and have no started field. */
 static void container_status(const struct container_view *v, struct k8c_container_status *cs,
-			     const char *default_reason)
+			     const char *default_reason, bool init)
 {
 	const struct observed_container *cur = v->current;
 	struct strbuf image = STRBUF_INIT;
@@ -102,9 +106,13 @@ static void container_status(const struct container_view *v, struct k8c_containe
 	cs->restart_count = cur ? cur->attempt : 0;
 	cs->has_restart_count = true;
 	bool running = cur && cur->running;
-	cs->started = running && v->started;
-	cs->has_started = true;
-	cs->ready = running && v->started && v->ready;
+	if (init) {
+		cs->ready = cur && observed_exited(cur) && cur->exit_code == 0;
+	} else {
+		cs->started = running && v->started;
+		cs->has_started = true;
+		cs->ready = running && v->started && v->ready;
+	}
 	cs->has_ready = true;
 	set_states(v, cs, default_reason);
 }
@@ -382,12 +390,13 @@ static void container_statuses(struct k8c_pod_status *out, const struct status_i
 {
 	out->init_container_statuses = xcalloc(in->n_init + 1, sizeof(struct k8c_container_status));
 	for (size_t i = 0; i < in->n_init; i++)
-		container_status(&in->init[i], &out->init_container_statuses[i], "PodInitializing");
+		container_status(&in->init[i], &out->init_container_statuses[i], "PodInitializing",
+				 true);
 	out->n_init_container_statuses = in->n_init;
 	const char *waiting = init_done(in) ? "ContainerCreating" : "PodInitializing";
 	out->container_statuses = xcalloc(in->n_app + 1, sizeof(struct k8c_container_status));
 	for (size_t i = 0; i < in->n_app; i++)
-		container_status(&in->app[i], &out->container_statuses[i], waiting);
+		container_status(&in->app[i], &out->container_statuses[i], waiting, false);
 	out->n_container_statuses = in->n_app;
 	qsort(out->container_statuses, in->n_app, sizeof(*out->container_statuses), by_name);
 }
@@ -424,4 +433,30 @@ void status_compute(const struct status_input *in, struct k8c_pod_status *out)
 	out->reason = xstrdup(old->reason);
 	out->message = xstrdup(old->message);
 	out->nominated_node_name = xstrdup(old->nominated_node_name);
+}
+
+static cJSON *status_json(const struct k8c_pod_status *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	k8c_encode(&k8c_type_pod_status, st, &sb);
+	cJSON *j = cJSON_ParseWithLength(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return j ? j : cJSON_CreateObject();
+}
+
+char *status_merge_patch(const struct k8c_pod_status *old, const struct k8c_pod_status *st)
+{
+	cJSON *o = status_json(old), *n = status_json(st);
+	const cJSON *m;
+	cJSON_ArrayForEach(m, o)
+		if (!cJSON_GetObjectItemCaseSensitive(n, m->string))
+			cJSON_AddNullToObject(n, m->string);
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddItemToObject(body, "status", n);
+	char *text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	cJSON_Delete(o);
+	if (!text)
+		abort();
+	return text;
 }

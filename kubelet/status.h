@@ -59,6 +59,14 @@ const char *status_qos_class(const struct k8c_pod_spec *spec);
 /* The restart policy of spec with Kubernetes' default ("Always"). */
 const char *status_restart_policy(const struct k8c_pod_spec *spec);
 
+/*
+ * The body of a JSON merge patch of pods/<name>/status that turns old into
+ * st: {"status": st} with null for the top-level fields st no longer has
+ * (a merge patch replaces lists whole, so containerStatuses and conditions
+ * end up exactly as st has them). Owned by the caller.
+ */
+char *status_merge_patch(const struct k8c_pod_status *old, const struct k8c_pod_status *st);
+
 /* Appends the image reference as Docker reports it: ref with ":latest" when it has no tag. */
 void status_normalize_image(const char *ref, struct strbuf *out);
 
