@@ -48,6 +48,7 @@ struct pod_worker {
 	int64_t wake_ns; /* wall clock: sync again then (0: only at the resync) */
 	struct k8c_pod_status written; /* what this worker last wrote */
 	bool have_written;
+	long long written_rv; /* the resourceVersion that write made (-1: unknown) */
 };
 
 /*
