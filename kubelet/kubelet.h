@@ -19,6 +19,13 @@
 struct pod_manager;
 struct k8c_recorder;
 
+/*
+ * API clients: every thread that talks to the API server has a client of its
+ * own (the heartbeat uses api, the pod informer and each pod worker make
+ * theirs with kubelet_api_client): libcurl's connection cache, which a
+ * client shares between its handles, is not safe to use from several
+ * threads at once (a known libcurl bug that corrupts memory under load).
+ */
 struct kubelet {
 	const struct kubelet_config *cfg;
 	struct k8c_client *api;
