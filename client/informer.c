@@ -112,6 +112,11 @@ int k8c_informer_start(struct k8c_informer *inf)
 		r = -pthread_create(&inf->thread, &attr, informer__run, inf);
 		pthread_attr_destroy(&attr);
 		inf->started = r == 0;
+		if (r == 0) {
+			char name[16]; /* the kernel's limit; "inf-pods" in top and gdb */
+			snprintf(name, sizeof(name), "inf-%s", inf->kind->resource);
+			pthread_setname_np(inf->thread, name);
+		}
 	}
 	pthread_mutex_unlock(&inf->lock);
 	return r;

@@ -75,7 +75,7 @@ struct k8c_informer_options {
 	const char *namespace;      /* NULL: all namespaces */
 	const char *label_selector; /* NULL: everything */
 	const char *field_selector; /* NULL: everything; e.g. "spec.nodeName=node-1" */
-	int64_t resync_ms;          /* 0: never resync */
+	int64_t resync_ms;          /* 0: never resync; served to about a second */
 	int64_t page_size;          /* LIST limit; 0 = 500 */
 };
 
@@ -110,7 +110,12 @@ int k8c_informer_add_handlers(struct k8c_informer *inf, const struct k8c_informe
 #define K8C_INDEX_CONTROLLER "controller"
 int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index_fn fn);
 
-/* Starts the informer's thread (list, then watch). Returns 0 or a negative errno. */
+/*
+ * Starts the informer's thread (list, then watch; a 256 KiB stack). Returns
+ * 0 (also when already running), -EBUSY once stopped, or pthread_create's
+ * negative errno. Every request goes through the client's rate limiter: a
+ * process running many informers wants a client with qps < 0 (unlimited).
+ */
 int k8c_informer_start(struct k8c_informer *inf);
 
 /* True once the first LIST has been applied and its adds delivered. Thread-safe. */
@@ -123,9 +128,10 @@ bool k8c_informer_has_synced(struct k8c_informer *inf);
 bool k8c_informer_wait_synced(struct k8c_informer *inf, int64_t timeout_ms);
 
 /*
- * Stops the thread (cancels the watch; returns within a second) and waits
- * for it. No handler runs after it returns. Lookups still work on the last
- * state. Idempotent.
+ * Stops the thread (cancels the watch or the back-off sleep; returns within
+ * a second, or once a LIST page in flight is answered: those are bounded by
+ * the client's timeout_ms, else 60 s) and waits for it. No handler runs
+ * after it returns. Lookups still work on the last state. Idempotent.
  */
 void k8c_informer_stop(struct k8c_informer *inf);
 

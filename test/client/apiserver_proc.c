@@ -1,5 +1,6 @@
 /*
- * apiserver_proc.c - a real k8c-apiserver child for C tests; see apiserver_proc.h.
+ * apiserver_proc.c - starting and stopping a real k8c-apiserver for tests; see
+ * apiserver_proc.h.
  */
 #include "test/client/apiserver_proc.h"
 
@@ -9,32 +10,42 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include "base/strbuf.h"
 #include "base/timeutil.h"
 
 extern char **environ;
 
-void apiserver_proc_init(struct apiserver_proc *p, const char *const *extra)
+static char *path_in(const struct test_apiserver *s, const char *name)
 {
-	*p = (struct apiserver_proc){ 0 };
-	const char *tmp = getenv("TMPDIR");
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "%s/k8c-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(sb.buf))
-		abort();
-	p->dir = strbuf_detach(&sb, NULL);
-	strbuf_addf(&sb, "%s/data", p->dir);
-	p->data_dir = strbuf_detach(&sb, NULL);
-	size_t n = 0;
-	while (extra && extra[n])
-		n++;
-	p->extra = xcalloc(n + 1, sizeof(*p->extra));
-	for (size_t i = 0; i < n; i++)
-		p->extra[i] = xstrdup(extra[i]);
+	strbuf_addf(&sb, "%s/%s", s->dir, name);
+	return strbuf_detach(&sb, NULL);
 }
 
-static int read_port(const char *path)
+pid_t test_apiserver_spawn(const struct test_apiserver *s, char *const argv[])
 {
-	FILE *f = fopen(path, "r");
+	char *log = path_in(s, "apiserver.log");
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	pid_t pid;
+	int r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	free(log);
+	if (r != 0) {
+		fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(r));
+		return -1;
+	}
+	return pid;
+}
+
+/* The port from the port file, or 0 while it is not written yet. */
+static int read_port(const struct test_apiserver *s)
+{
+	char *file = path_in(s, "port");
+	FILE *f = fopen(file, "r");
+	free(file);
 	int port = 0;
 	if (f) {
 		if (fscanf(f, "%d", &port) != 1)
@@ -44,91 +55,71 @@ static int read_port(const char *path)
 	return port;
 }
 
-static bool ready(const char *url)
+static bool ready(const struct test_apiserver *s)
 {
-	struct k8c_client *c = apiserver_proc_client(url);
-	struct k8c_request req = { .method = "GET", .path = "/readyz", .no_retry = true,
-				   .timeout_ms = 2000 };
-	bool ok = k8c_client_do(c, &req, NULL, NULL) == 0;
+	struct k8c_client *c = test_apiserver_client(s, -1, 1000);
+	struct k8c_request req = { .method = "GET", .path = "/readyz", .no_retry = true };
+	bool ok = c && k8c_client_do(c, &req, NULL, NULL) == 0;
 	k8c_client_free(c);
 	return ok;
 }
 
-static pid_t spawn(struct apiserver_proc *p, const char *port, const char *port_file)
+static void print_log(const struct test_apiserver *s)
 {
-	const char *bin = getenv("K8C_APISERVER");
-	if (!bin) {
-		fprintf(stderr, "K8C_APISERVER is not set\n");
-		return -1;
-	}
-	const char *argv[32] = { bin, "--port", port, "--port-file", port_file,
-				 "--data-dir", p->data_dir, "--compaction-interval", "0" };
-	size_t n = 9;
-	for (size_t i = 0; p->extra[i] && n < ARRAY_SIZE(argv) - 1; i++)
-		argv[n++] = p->extra[i];
-	struct strbuf log = STRBUF_INIT;
-	strbuf_addf(&log, "%s/apiserver.log", p->dir);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log.buf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	pid_t pid;
-	int r = posix_spawn(&pid, bin, &fa, NULL, (char **)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	strbuf_release(&log);
-	return r == 0 ? pid : -1;
+	char *file = path_in(s, "apiserver.log");
+	FILE *f = fopen(file, "r");
+	free(file);
+	char line[512];
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
 }
 
-int apiserver_proc_start(struct apiserver_proc *p, int port_override, int *ret_port)
+static int wait_ready(struct test_apiserver *s)
 {
-	struct strbuf port_file = STRBUF_INIT, port = STRBUF_INIT;
-	strbuf_addf(&port_file, "%s/port", p->dir);
-	unlink(port_file.buf);
-	int want = port_override ? (port_override > 0 ? port_override : 0) : p->port;
-	strbuf_addf(&port, "%d", want);
-	pid_t pid = spawn(p, port.buf, port_file.buf);
-	int got = 0, status;
 	int64_t deadline = time_mono_ns() + 20 * K8C_NSEC_PER_SEC;
-	struct strbuf url = STRBUF_INIT;
-	while (pid > 0 && time_mono_ns() < deadline && waitpid(pid, &status, WNOHANG) == 0) {
-		if (!got && (got = read_port(port_file.buf)))
-			strbuf_addf(&url, "http://127.0.0.1:%d", got);
-		if (got && ready(url.buf))
+	while (time_mono_ns() < deadline) {
+		int status;
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			s->pid = 0;
 			break;
+		}
+		int port = s->url ? 0 : read_port(s);
+		if (port) {
+			struct strbuf url = STRBUF_INIT;
+			strbuf_addf(&url, "http://127.0.0.1:%d", port);
+			s->url = strbuf_detach(&url, NULL);
+		}
+		if (s->url && ready(s))
+			return 0;
 		time_sleep_ms(20);
 	}
-	bool ok = got && ready(url.buf);
-	if (!ok) {
-		fprintf(stderr, "k8c-apiserver did not become ready (log in %s)\n", p->dir);
-		if (pid > 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-		}
-	} else if (port_override == 0) {
-		p->pid = pid;
-		p->port = got;
-		free(p->url);
-		p->url = xstrdup(url.buf);
-	} else {
-		p->pid = pid; /* a second server on the store; the caller signals it */
-	}
-	if (ret_port)
-		*ret_port = got;
-	strbuf_release(&url);
-	strbuf_release(&port);
-	strbuf_release(&port_file);
-	return ok ? 0 : -1;
+	fprintf(stderr, "k8c-apiserver did not become ready; its log:\n");
+	print_log(s);
+	return -1;
 }
 
-int apiserver_proc_signal(struct apiserver_proc *p, int sig)
+int test_apiserver_start(struct test_apiserver *s)
 {
-	int status = 0;
-	if (p->pid > 0) {
-		kill(p->pid, sig);
-		waitpid(p->pid, &status, 0);
-		p->pid = 0;
+	const char *exe = getenv("K8C_APISERVER");
+	char tmpl[] = "/tmp/k8c-client-test-XXXXXX";
+	*s = (struct test_apiserver){ 0 };
+	if (!exe || !mkdtemp(tmpl)) {
+		fprintf(stderr, "set K8C_APISERVER to the k8c-apiserver binary\n");
+		return -1;
 	}
-	return status;
+	s->dir = xstrdup(tmpl);
+	char *data = path_in(s, "data"), *port = path_in(s, "port");
+	char *argv[] = { (char *)exe, "--port", "0", "--port-file", port, "--data-dir", data, NULL };
+	s->pid = test_apiserver_spawn(s, argv);
+	free(data);
+	free(port);
+	if (s->pid < 0 || wait_ready(s) < 0) {
+		test_apiserver_stop(s);
+		return -1;
+	}
+	return 0;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -136,37 +127,46 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
-void apiserver_proc_release(struct apiserver_proc *p)
+int test_apiserver_stop(struct test_apiserver *s)
 {
-	int status = apiserver_proc_signal(p, SIGTERM);
-	if (status && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)) {
-		fprintf(stderr, "k8c-apiserver exited with status %d; its log:\n", status);
-		struct strbuf cmd = STRBUF_INIT;
-		strbuf_addf(&cmd, "%s/apiserver.log", p->dir);
-		FILE *f = fopen(cmd.buf, "r");
-		char buf[4096];
-		size_t n;
-		while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, stderr);
-		if (f)
-			fclose(f);
-		strbuf_release(&cmd);
+	int status = 0, code = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGCONT);
+		kill(s->pid, SIGTERM);
+		int64_t deadline = time_mono_ns() + 20 * K8C_NSEC_PER_SEC;
+		while (waitpid(s->pid, &status, WNOHANG) == 0) {
+			if (time_mono_ns() > deadline)
+				kill(s->pid, SIGKILL);
+			time_sleep_ms(10);
+		}
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (code != 0)
+			print_log(s);
 	}
-	nftw(p->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	for (size_t i = 0; p->extra && p->extra[i]; i++)
-		free(p->extra[i]);
-	free(p->extra);
-	free(p->dir);
-	free(p->data_dir);
-	free(p->url);
-	*p = (struct apiserver_proc){ 0 };
+	if (s->dir)
+		nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(s->dir);
+	free(s->url);
+	*s = (struct test_apiserver){ 0 };
+	return code;
 }
 
-struct k8c_client *apiserver_proc_client(const char *url)
+void test_apiserver_pause(struct test_apiserver *s)
 {
-	struct k8c_rest_config cfg = { .server = (char *)url, .qps = -1, .max_retries = -1 };
+	kill(s->pid, SIGSTOP);
+}
+
+void test_apiserver_resume(struct test_apiserver *s)
+{
+	kill(s->pid, SIGCONT);
+}
+
+struct k8c_client *test_apiserver_client(const struct test_apiserver *s, double qps,
+					 int64_t timeout_ms)
+{
+	struct k8c_rest_config cfg = { .server = s->url, .qps = qps, .timeout_ms = timeout_ms };
 	struct k8c_client *c = NULL;
 	if (k8c_client_new(&cfg, &c) < 0)
-		abort();
+		return NULL;
 	return c;
 }

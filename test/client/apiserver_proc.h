@@ -1,44 +1,41 @@
 /*
- * apiserver_proc.h - the real k8c-apiserver as a child process of a C test:
- * started on a SQLite data dir (--port 0 --port-file F, or a given port for
- * a restart on the same address), ready once /readyz answers, stopped with
- * SIGTERM or killed with SIGKILL. The binary comes from $K8C_APISERVER (meson
- * passes apiserver_exe's full path). Not thread-safe; one struct per process.
+ * apiserver_proc.h - the real k8c-apiserver for client integration tests: started from
+ * $K8C_APISERVER on a free port (--port 0 --port-file) with a fresh SQLite data dir in a
+ * temporary folder, ready once /readyz answers 200; stopped with SIGTERM and its folder
+ * removed. Also pause/resume (SIGSTOP/SIGCONT) to make it unreachable without closing
+ * connections. Test code only; not thread-safe.
  */
-#ifndef K8C_TEST_APISERVER_PROC_H
-#define K8C_TEST_APISERVER_PROC_H
+#ifndef K8C_TEST_CLIENT_APISERVER_PROC_H
+#define K8C_TEST_CLIENT_APISERVER_PROC_H
 
 #include <sys/types.h>
 
 #include "client/rest.h"
 
-struct apiserver_proc {
-	pid_t pid;	/* 0 when not running */
-	int port;	/* the port it listens on (kept across restarts) */
-	char *dir;	/* scratch dir: port file, log */
-	char *data_dir; /* the SQLite store */
-	char *url;	/* "http://127.0.0.1:PORT" */
-	char **extra;	/* extra flags, NULL-terminated, owned */
+struct test_apiserver {
+	pid_t pid;
+	char *dir; /* the temporary folder: data/, apiserver.log, port */
+	char *url; /* "http://127.0.0.1:PORT" */
 };
 
-/* Makes a scratch dir under $TMPDIR with a data dir; extra flags (NULL-terminated, may be NULL). */
-void apiserver_proc_init(struct apiserver_proc *p, const char *const *extra);
+/* Starts one and waits (up to 20 s) until it is ready. Returns 0, or -1 after printing why. */
+int test_apiserver_start(struct test_apiserver *s);
 
 /*
- * Starts the server on p->data_dir: on a free port the first time, on
- * p->port afterwards (port_override > 0: on that port instead, or -1 for a
- * free one, leaving p->port alone, for a second server on the same store).
- * Waits up to 20 s for /readyz. Returns 0, or -1 (the reason on stderr).
+ * Stops s (SIGTERM, then SIGKILL after 20 s), removes its folder and frees its members.
+ * Returns its exit status (non-zero also when a sanitizer reported), or -1 if killed.
  */
-int apiserver_proc_start(struct apiserver_proc *p, int port_override, int *ret_port);
+int test_apiserver_stop(struct test_apiserver *s);
 
-/* Sends sig (SIGTERM, SIGKILL) and reaps the process. Returns its wait status. */
-int apiserver_proc_signal(struct apiserver_proc *p, int sig);
+/* SIGSTOP / SIGCONT. */
+void test_apiserver_pause(struct test_apiserver *s);
+void test_apiserver_resume(struct test_apiserver *s);
 
-/* Stops the server if running, prints its log when it failed, removes the scratch dir. */
-void apiserver_proc_release(struct apiserver_proc *p);
+/* A new client for s with qps (< 0: unlimited) and per-request timeout timeout_ms (0: none). */
+struct k8c_client *test_apiserver_client(const struct test_apiserver *s, double qps,
+					 int64_t timeout_ms);
 
-/* A REST client for url, unthrottled. Aborts on failure. */
-struct k8c_client *apiserver_proc_client(const char *url);
+/* Runs argv (NULL-terminated) with stdout/stderr appended to s's log. Returns the pid or -1. */
+pid_t test_apiserver_spawn(const struct test_apiserver *s, char *const argv[]);
 
 #endif

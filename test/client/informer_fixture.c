@@ -303,3 +303,29 @@ char *cached_label(struct k8c_informer *inf, const char *key)
 	k8c_obj_unref(o);
 	return v;
 }
+
+bool objs_sorted(void **objs, size_t n)
+{
+	bool ok = true;
+	struct strbuf prev = STRBUF_INIT, cur = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		strbuf_reset(&cur);
+		k8c_obj_key(objs[i], &cur);
+		if (i > 0 && strcmp(prev.buf, cur.buf) >= 0)
+			ok = false;
+		strbuf_reset(&prev);
+		strbuf_addstr(&prev, cur.buf);
+	}
+	strbuf_release(&prev);
+	strbuf_release(&cur);
+	return ok;
+}
+
+void pod_index_by_node(const void *obj, char ***values, size_t *n, size_t *alloc)
+{
+	const struct k8c_pod *p = obj;
+	if (p->spec.node_name) {
+		ALLOC_GROW(*values, *n + 1, *alloc);
+		(*values)[(*n)++] = xstrdup(p->spec.node_name);
+	}
+}

@@ -11,7 +11,7 @@
 
 #include "base/timeutil.h"
 #include "client/informer.h"
-#include "test/client/apiserver_proc.h"
+#include "test/client/informer_apiserver.h"
 
 /* Evaluates expr every 5 ms until true or timeout_ms passes; yields its last value. */
 #define WAIT_FOR(expr, timeout_ms)                                                                 \
@@ -89,5 +89,9 @@ struct k8c_informer *recorded_informer(struct fixture *f, struct recorder *rec,
 				       const char *field_selector, int64_t resync_ms);
 /* The label v of a cached pod ns/name, or NULL (owned). */
 char *cached_label(struct k8c_informer *inf, const char *key);
+/* True when objs are in strictly ascending key order. */
+bool objs_sorted(void **objs, size_t n);
+/* A custom index of pods by spec.nodeName (a k8c_index_fn). */
+void pod_index_by_node(const void *obj, char ***values, size_t *n, size_t *alloc);
 
 #endif

@@ -3,35 +3,17 @@
  * list in pages, events in order, the built-in and custom indexes, a field
  * selected informer, handlers added late, resync, a restarted API server
  * (with deletes made while the informer was away), 410 Expired, a prompt
- * stop, the factory, and 10,000 pods (decode rate printed).
+ * stop, and the factory. Scale is in test_informer_scale.c.
  */
 #include <signal.h>
 #include <stdatomic.h>
 
 #include <cjson/cJSON.h>
 
-#include "api/codec.h"
 #include "test/client/informer_fixture.h"
 #include "test/ktest.h"
 
 #define PODS_LIST_200 "apiserver_request_total{verb=\"LIST\",resource=\"pods\",code=\"200\"}"
-
-static bool keys_sorted(void **objs, size_t n)
-{
-	bool ok = true;
-	struct strbuf prev = STRBUF_INIT, cur = STRBUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		strbuf_reset(&cur);
-		k8c_obj_key(objs[i], &cur);
-		if (i > 0 && strcmp(prev.buf, cur.buf) >= 0)
-			ok = false;
-		strbuf_reset(&prev);
-		strbuf_addstr(&prev, cur.buf);
-	}
-	strbuf_release(&prev);
-	strbuf_release(&cur);
-	return ok;
-}
 
 /* The keys of objs joined by spaces, for comparing with what a lookup should give. */
 static char *keys_of(void **objs, size_t n)
@@ -106,7 +88,7 @@ TEST(list_in_pages_then_events_in_order)
 	void **objs;
 	size_t n = k8c_informer_list(inf, NULL, &objs);
 	CHECK_INT(n, 253);
-	CHECK(keys_sorted(objs, n));
+	CHECK(objs_sorted(objs, n));
 	k8c_obj_unref_array(objs, n);
 	n = k8c_informer_list(inf, "b", &objs);
 	char *keys = keys_of(objs, n);
@@ -148,15 +130,6 @@ TEST(list_in_pages_then_events_in_order)
 	fixture_stop(&f);
 }
 
-static void by_node(const void *obj, char ***values, size_t *n, size_t *alloc)
-{
-	const struct k8c_pod *p = obj;
-	if (p->spec.node_name) {
-		ALLOC_GROW(*values, *n + 1, *alloc);
-		(*values)[(*n)++] = xstrdup(p->spec.node_name);
-	}
-}
-
 TEST(indexes_follow_changes)
 {
 	struct fixture f;
@@ -173,10 +146,10 @@ TEST(indexes_follow_changes)
 			0);
 	REQUIRE(pod_create(f.c, "other", "x1", "n1", "uid-1", NULL) == 0);
 	struct k8c_informer *inf = pod_informer(&f, NULL, 0, 0);
-	CHECK_INT(k8c_informer_add_index(inf, "by-node", by_node), 0);
-	CHECK_INT(k8c_informer_add_index(inf, "by-node", by_node), -EEXIST);
+	CHECK_INT(k8c_informer_add_index(inf, "by-node", pod_index_by_node), 0);
+	CHECK_INT(k8c_informer_add_index(inf, "by-node", pod_index_by_node), -EEXIST);
 	REQUIRE(k8c_informer_start(inf) == 0);
-	CHECK_INT(k8c_informer_add_index(inf, "late", by_node), -EBUSY);
+	CHECK_INT(k8c_informer_add_index(inf, "late", pod_index_by_node), -EBUSY);
 	REQUIRE(k8c_informer_wait_synced(inf, 10000));
 
 	CHECK(index_is(inf, "by-node", "n1", "ix/x1 ix/x3 ix/x5 other/x1"));
@@ -493,7 +466,7 @@ TEST(factory_shares_one_informer_per_kind)
 	CHECK(p && p == k8c_informer_factory_get(fac, pods));
 	struct k8c_informer *n = k8c_informer_factory_get(fac, nodes);
 	CHECK(n && n != p && k8c_informer_kind(n) == nodes);
-	CHECK_INT(k8c_informer_add_index(p, "by-node", by_node), 0);
+	CHECK_INT(k8c_informer_add_index(p, "by-node", pod_index_by_node), 0);
 	REQUIRE(k8c_informer_factory_start(fac) == 0);
 	CHECK_INT(k8c_informer_factory_start(fac), 0);
 	REQUIRE(k8c_informer_factory_wait_synced(fac, 10000));
@@ -502,101 +475,5 @@ TEST(factory_shares_one_informer_per_kind)
 	CHECK(index_is(p, "by-node", "n1", "default/fp"));
 	k8c_informer_factory_stop(fac);
 	k8c_informer_factory_free(fac);
-	fixture_stop(&f);
-}
-
-/* ---- scale --------------------------------------------------------------------- */
-
-struct creator {
-	struct fixture *f;
-	int from, to;
-	atomic_int *failed;
-};
-
-static void *create_range(void *arg)
-{
-	struct creator *cr = arg;
-	struct k8c_client *c = apiserver_proc_client(cr->f->srv.url);
-	struct strbuf name = STRBUF_INIT, node = STRBUF_INIT;
-	for (int i = cr->from; i < cr->to; i++) {
-		strbuf_reset(&name);
-		strbuf_reset(&node);
-		strbuf_addf(&name, "pod-%05d", i);
-		strbuf_addf(&node, "node-%d", i % 100);
-		if (pod_create(c, "scale", name.buf, node.buf, "uid-scale", NULL) < 0)
-			atomic_fetch_add(cr->failed, 1);
-	}
-	strbuf_release(&name);
-	strbuf_release(&node);
-	k8c_client_free(c);
-	return NULL;
-}
-
-static void create_many(struct fixture *f, int n)
-{
-	enum { THREADS = 4 };
-	pthread_t t[THREADS];
-	struct creator cr[THREADS];
-	atomic_int failed = 0;
-	for (int i = 0; i < THREADS; i++) {
-		cr[i] = (struct creator){ f, n * i / THREADS, n * (i + 1) / THREADS, &failed };
-		pthread_create(&t[i], NULL, create_range, &cr[i]);
-	}
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(t[i], NULL);
-	CHECK_INT(atomic_load(&failed), 0);
-}
-
-/* The pods/s k8c_obj_decode reaches on one cached pod's JSON. */
-static double decode_rate(struct k8c_informer *inf, const char *key)
-{
-	void *pod = k8c_informer_get(inf, key);
-	struct strbuf json = STRBUF_INIT;
-	k8c_encode(k8c_obj_type(pod), pod, &json);
-	k8c_obj_unref(pod);
-	cJSON *j = cJSON_ParseWithLength(json.buf, json.len);
-	const struct k8c_kind *k = k8c_informer_kind(inf);
-	enum { N = 20000 };
-	int64_t t0 = time_mono_ns();
-	for (int i = 0; i < N; i++)
-		k8c_obj_unref(k8c_obj_decode(k, j, NULL));
-	double secs = (double)(time_mono_ns() - t0) / 1e9;
-	cJSON_Delete(j);
-	strbuf_release(&json);
-	return N / secs;
-}
-
-TEST(ten_thousand_pods)
-{
-	enum { N = 10000 };
-	struct fixture f;
-	fixture_start(&f, NULL);
-	REQUIRE(namespace_create(f.c, "scale") == 0);
-	int64_t t0 = time_mono_ns();
-	create_many(&f, N);
-	double create_s = (double)(time_mono_ns() - t0) / 1e9;
-	struct k8c_informer *inf = pod_informer(&f, NULL, 0, 0);
-	REQUIRE(k8c_informer_add_index(inf, "by-node", by_node) == 0);
-	t0 = time_mono_ns();
-	REQUIRE(k8c_informer_start(inf) == 0);
-	REQUIRE(k8c_informer_wait_synced(inf, 60000));
-	double list_s = (double)(time_mono_ns() - t0) / 1e9;
-	CHECK_INT(k8c_informer_len(inf), N);
-	void **objs;
-	size_t n = k8c_informer_by_index(inf, "by-node", "node-7", &objs);
-	CHECK_INT(n, N / 100);
-	CHECK(keys_sorted(objs, n));
-	k8c_obj_unref_array(objs, n);
-	t0 = time_mono_ns();
-	n = k8c_informer_by_index(inf, K8C_INDEX_CONTROLLER, "uid-scale", &objs);
-	double lookup_ms = (double)(time_mono_ns() - t0) / 1e6;
-	CHECK_INT(n, N);
-	k8c_obj_unref_array(objs, n);
-	fprintf(stderr,
-		"informer: created %d pods in %.1f s; listed+decoded+indexed in %.2f s "
-		"(%.0f pods/s); decode alone %.0f pods/s; a %d-pod index lookup %.1f ms\n",
-		N, create_s, list_s, N / list_s, decode_rate(inf, "scale/pod-00042"), N,
-		lookup_ms);
-	k8c_informer_free(inf);
 	fixture_stop(&f);
 }

@@ -1,0 +1,15 @@
+/*
+ * manager_list.c - every controller k8c-controller-manager knows, one line
+ * each, in start order (as kube-controller-manager's NewControllerInitializers).
+ * --controllers names them ("*", "foo", "-foo"); all are on by default.
+ */
+#include "controllers/manager.h"
+
+#include "controllers/deployment/deployment.h"
+#include "controllers/replicaset/replicaset.h"
+
+const struct controller_def *const controller_list[] = {
+	&replicaset_controller,
+	&deployment_controller,
+	NULL,
+};
