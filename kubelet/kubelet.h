@@ -44,8 +44,10 @@ struct kubelet {
  */
 int kubelet_run(const struct kubelet_config *cfg, volatile int *stop);
 
-/* Makes the API client from cfg (kubeconfig, --server, qps). Returns 0 or a negative errno. */
-int kubelet_api_client(const struct kubelet_config *cfg, double default_qps,
-		       struct k8c_client **ret);
+/*
+ * Makes an API client from cfg's shared flags (kubeconfig, --server, qps),
+ * for one thread (see above). Returns 0 or a negative errno (logged).
+ */
+int kubelet_api_client(const struct kubelet_config *cfg, struct k8c_client **ret);
 
 #endif

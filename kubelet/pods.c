@@ -75,7 +75,7 @@ struct pod_manager *pod_manager_new(struct kubelet *k)
 		.kind = k8c_kind_by_resource("", "v1", "pods"),
 		.field_selector = sel.buf,
 	};
-	if (kubelet_api_client(k->cfg, 0, &pm->api) == 0)
+	if (kubelet_api_client(k->cfg, &pm->api) == 0)
 		pm->informer = k8c_informer_new(pm->api, &o);
 	strbuf_release(&sel);
 	struct k8c_informer_handlers h = { on_add, on_update, on_delete, pm };

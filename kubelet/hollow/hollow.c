@@ -169,7 +169,7 @@ static void start_informers(struct hollow *h)
 		struct strbuf sel = STRBUF_INIT;
 		strbuf_addf(&sel, "spec.nodeName=%s", h->nodes[i].name);
 		struct k8c_informer_options o = { .kind = pods, .field_selector = sel.buf };
-		if (kubelet_api_client(h->cfg, -1, &h->nodes[i].api) == 0)
+		if (kubelet_api_client(h->cfg, &h->nodes[i].api) == 0)
 			h->nodes[i].pods = k8c_informer_new(h->nodes[i].api, &o);
 		strbuf_release(&sel);
 		if (h->nodes[i].pods) {
@@ -251,7 +251,7 @@ int hollow_run(const struct kubelet_config *cfg, volatile int *stop)
 	for (int i = 0; i < cfg->hollow_workers; i++) {
 		struct hollow_worker *wk = &workers[n_workers];
 		wk->h = &h;
-		if (kubelet_api_client(cfg, -1, &wk->api) < 0)
+		if (kubelet_api_client(cfg, &wk->api) < 0)
 			break;
 		if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0) {
 			k8c_client_free(wk->api);

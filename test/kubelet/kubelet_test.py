@@ -258,35 +258,42 @@ class Tests:
         self.seen = {"crash": [], "missing": []}
         self.crash_counts = {}
         code, lst, _ = self.api.req("GET", "/api/v1/namespaces/default/pods")
-        self.watch = Watch(self.srv.url, "/api/v1/namespaces/default/pods?watch=true&"
-                           "resourceVersion=" + lst["metadata"]["resourceVersion"], timeout=90)
+        self.watch_rv = lst["metadata"]["resourceVersion"]
         self.watcher = threading.Thread(target=self.watch_waiting, daemon=True)
         self.watcher.start()
 
+    def watch_events(self, end):
+        """Pod events from watch_rv on, re-watching from the last one seen when a stream
+        ends or stays quiet (a loaded machine may pause for seconds)."""
+        while time.monotonic() < end:
+            w = Watch(self.srv.url, "/api/v1/namespaces/default/pods?watch=true&"
+                      "resourceVersion=" + self.watch_rv, timeout=30)
+            try:
+                while time.monotonic() < end:
+                    ev = w.next(timeout=10)
+                    self.watch_rv = ev["object"]["metadata"]["resourceVersion"]
+                    yield ev
+            except (OSError, EOFError, ValueError):
+                pass
+            finally:
+                w.close()
+
     def watch_waiting(self):
-        end = time.monotonic() + 80
-        try:
-            while time.monotonic() < end:
-                ev = self.watch.next(timeout=5)
-                p = ev["object"]
-                name = p["metadata"]["name"]
-                if name not in self.seen:
-                    continue
-                cs = cstatus(p, "crash" if name == "crash" else "app")
-                w = cs.get("state", {}).get("waiting", {})
-                if w.get("reason") and (w["reason"], w.get("message")) not in [
-                        s[:2] for s in self.seen[name]]:
-                    self.seen[name].append((w["reason"], w.get("message"),
-                                            cs.get("restartCount", 0)))
-                if name == "crash":
-                    self.crash_counts.setdefault(cs.get("restartCount", 0), time.monotonic())
-                capped = [n for _, m, n in self.seen["crash"] if "back-off 8s" in (m or "")]
-                if capped and capped[0] + 1 in self.crash_counts:
-                    return
-        except Exception as e:  # the checks say what is missing
-            print("watch ended: %r" % e)
-        finally:
-            self.watch.close()
+        for ev in self.watch_events(time.monotonic() + 90):
+            p = ev["object"]
+            name = p["metadata"]["name"]
+            if name not in self.seen:
+                continue
+            cs = cstatus(p, "crash" if name == "crash" else "app")
+            w = cs.get("state", {}).get("waiting", {})
+            if w.get("reason") and (w["reason"], w.get("message")) not in [
+                    s[:2] for s in self.seen[name]]:
+                self.seen[name].append((w["reason"], w.get("message"), cs.get("restartCount", 0)))
+            if name == "crash":
+                self.crash_counts.setdefault(cs.get("restartCount", 0), time.monotonic())
+            capped = [n for _, m, n in self.seen["crash"] if "back-off 8s" in (m or "")]
+            if capped and capped[0] + 1 in self.crash_counts:
+                return
 
     def crash_loop(self):
         t = self.t
@@ -437,6 +444,32 @@ class Tests:
             ids |= set(docker_ids("io.k8c.pod.uid=" + p["metadata"]["uid"], all_=False))
         return ids
 
+    def events(self):
+        """What the kubelet did, as Events (written in the background by the recorder)."""
+        t = self.t
+
+        def reasons(name, kind="Pod"):
+            code, lst, _ = self.api.req(
+                "GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%%3D"
+                "%s,involvedObject.kind%%3D%s" % (name, kind))
+            return {(e["type"], e["reason"]) for e in lst["items"]
+                    if e.get("source", {}).get("component") == "kubelet"} if code == 200 else set()
+        want = {
+            "web": {("Normal", "Pulled"), ("Normal", "Created"), ("Normal", "Started")},
+            "crash": {("Warning", "BackOff")},
+            "liveness": {("Warning", "Unhealthy"), ("Normal", "Killing")},
+            "missing": {("Warning", "Failed"), ("Warning", "BackOff")},
+        }
+        for name, w in want.items():
+            got = wait_for("events of " + name, lambda: (lambda r: r if w <= r else None)(
+                reasons(name)), timeout=20)
+            t.check(w <= got, "events of " + name, got)
+        code, lst, _ = self.api.req("GET", "/api/v1/namespaces/default/events?fieldSelector="
+                                    "involvedObject.kind%3DNode")
+        t.check(any(e["reason"] == "Starting" and e["involvedObject"]["name"] == self.node and
+                    e.get("source", {}).get("host") == self.node for e in lst.get("items", [])),
+                "the node's Starting event", lst)
+
     def kubelet_restart(self):
         t, api, k = self.t, self.api, self.kubelet
         running = {p: api.pod(p) for p in ("web", "readiness", "streamer", "orphan")}
@@ -493,7 +526,7 @@ def main():
         t.case(tests.create_everything)
         for case in (tests.web_runs, tests.restart_after_docker_kill, tests.readiness_fails,
                      tests.missing_image, tests.init_then_success, tests.liveness_restarts,
-                     tests.crash_loop, tests.kubectl_logs, tests.graceful_delete,
+                     tests.crash_loop, tests.kubectl_logs, tests.events, tests.graceful_delete,
                      tests.kubelet_restart, tests.cleanup_removes_everything):
             t.case(case)
     finally:
