@@ -133,7 +133,13 @@ class Tests:
               "%s KiB per node)" % (rss, n, self.args.pods, rss / n, per_node))
         t.check(per_node is not None and per_node < 1024, "a hollow node costs under 1 MiB",
                 per_node)
-        t.check(rss / n < 1024, "the whole process, pods included, under 1 MiB per node", rss)
+        with open(self.args.kubelet, "rb") as f:
+            sanitized = b"__asan_init" in f.read()
+        if sanitized:  # ASan's shadow memory and quarantine are no measure of the kubelet's
+            print("    (sanitizer build: the whole process's RSS is not compared)")
+        else:
+            t.check(rss / n < 1024, "the whole process, pods included, under 1 MiB per node",
+                    rss)
 
     def scale_down(self):
         """The controller deletes 100 pods gracefully; the hollow nodes finish them."""
