@@ -61,8 +61,9 @@ static int register_node(struct hollow_node *n, struct k8c_client *api)
 		node_lease_init(&n->lease, n->name, uid, n->h->cfg->lease_duration_s);
 		atomic_store(&n->registered, true);
 		atomic_fetch_add(&n->h->registered, 1);
-	} else if (r < 0)
+	} else if (r < 0) {
 		log_warn("hollow node %s: registration failed: %s", n->name, why.buf);
+	}
 	free(uid);
 	strbuf_release(&why);
 	return r;

@@ -9,6 +9,7 @@ from the host, the containers in Docker, logs through pods/log and Debian's kube
 """
 import argparse
 import base64
+import json
 import os
 import subprocess
 import sys
@@ -34,7 +35,10 @@ class Tests:
         self.srv = ApiServer(args.apiserver, os.path.join(t.workdir, "apiserver"))
         self.api = Api(self.srv.url)
         self.host_port = free_port()
-        self.kubelet = Kubelet(args.kubelet, self.srv, t.workdir, args.pause, extra=KUBELET_FLAGS)
+        # an image the kubelet has to make itself from the pause binary
+        self.pause_image = "k8c.local/pause-test-%d:latest" % os.getpid()
+        self.kubelet = Kubelet(args.kubelet, self.srv, t.workdir, args.pause,
+                               extra=KUBELET_FLAGS + ["--pause-image", self.pause_image])
         self.node = self.kubelet.node
         self.marks = {}
 
@@ -182,6 +186,9 @@ class Tests:
         t.eq(len(sandbox), 1, "one sandbox container")
         sb = docker_inspect(sandbox[0])
         t.eq(ip, sb["NetworkSettings"]["IPAddress"], "podIP is the sandbox's bridge address")
+        t.eq(sb["Config"]["Image"], self.pause_image, "the sandbox runs the pause image")
+        img = json.loads(sh("docker image inspect %s" % self.pause_image))[0]
+        t.eq(img["Config"]["Cmd"], ["/pause"], "the kubelet imported the missing pause image")
         t.eq(st.get("podIPs"), [{"ip": ip}], "podIPs")
         code, node, _ = api.req("GET", "/api/v1/nodes/" + self.node)
         internal = [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
@@ -509,6 +516,7 @@ class Tests:
         self.t.eq(self.kubelet.stop(), 0, "the kubelet exits cleanly")
         left = self.kubelet.remove_containers()
         self.t.eq(left, [], "no container left behind")
+        sh("docker image rm -f %s" % self.pause_image, check=False)
         self.t.eq(self.srv.stop(), 0, "the apiserver exits cleanly")
 
 
