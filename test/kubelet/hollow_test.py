@@ -10,7 +10,6 @@ under 1 MiB.
                    --scheduler PATH [--nodes N] [--pods N]
 """
 import argparse
-import json
 import os
 import re
 import signal
