@@ -65,7 +65,10 @@ class Tests:
             container("ok", "exec httpd -f -p 8081", readinessProbe={
                 "tcpSocket": {"port": 8081}, "periodSeconds": 1}),
             container("bad", "exec sleep 3600", readinessProbe={
-                "httpGet": {"path": "/healthz", "port": 9999}, "periodSeconds": 1})]))
+                "httpGet": {"path": "/healthz", "port": 9999}, "periodSeconds": 1}),
+            container("slow", "sleep 3; touch /tmp/started; exec sleep 3600", startupProbe={
+                "exec": {"command": ["cat", "/tmp/started"]}, "periodSeconds": 1,
+                "failureThreshold": 30})]))
         self.api.create_pod(pod("missing", n, [{"name": "app", "image": MISSING}]))
         self.api.create_pod(pod("never-pull", n, [
             {"name": "app", "image": MISSING, "imagePullPolicy": "Never"}]))
@@ -263,6 +266,7 @@ class Tests:
         missing pods wait for (reason, message), and when each restart count of crash first
         shows: transitions the main thread would miss while it checks other pods."""
         self.seen = {"crash": [], "missing": []}
+        self.slow_states = []
         self.crash_counts = {}
         code, lst, _ = self.api.req("GET", "/api/v1/namespaces/default/pods")
         self.watch_rv = lst["metadata"]["resourceVersion"]
@@ -289,6 +293,12 @@ class Tests:
         for ev in self.watch_events(time.monotonic() + 90):
             p = ev["object"]
             name = p["metadata"]["name"]
+            if name == "readiness":
+                slow = cstatus(p, "slow")
+                state = ("running" in slow.get("state", {}), slow.get("started"),
+                         slow.get("ready"))
+                if state not in self.slow_states:
+                    self.slow_states.append(state)
             if name not in self.seen:
                 continue
             cs = cstatus(p, "crash" if name == "crash" else "app")
@@ -338,6 +348,12 @@ class Tests:
         t = self.t
         p = self.api.wait_pod("readiness", lambda p: cstatus(p, "ok").get("ready") and
                               p["status"]["phase"] == "Running", "ok ready (tcpSocket)")
+        p = self.api.wait_pod("readiness", lambda p: cstatus(p, "slow").get("started"),
+                              "slow started (startup probe)")
+        t.eq(cstatus(p, "slow").get("ready"), True, "ready once started (no readiness probe)")
+        t.check((True, False, False) in self.slow_states,
+                "running but not started (nor ready) until the startup probe passes",
+                self.slow_states)
         time.sleep(3)  # several failing periods of the bad probe: it must not restart
         p = self.api.pod("readiness")
         t.eq(cstatus(p, "bad").get("ready"), False, "bad is not ready")
@@ -438,6 +454,13 @@ class Tests:
                 "kubectl logs -f follows the output as it comes", lines)
         code, body = self.logs("streamer", limitBytes="7")
         t.eq((code, body), (200, "line 1\n"), "limitBytes")
+        code, all_lines = self.logs("streamer")
+        code, recent = self.logs("streamer", sinceSeconds="1")
+        total = len(all_lines.splitlines())
+        nums = [int(l.split()[1]) for l in recent.splitlines()]
+        t.check(code == 200 and 1 <= len(nums) <= 10 and nums[0] > total - 15 and
+                nums == list(range(nums[0], nums[0] + len(nums))),
+                "sinceSeconds=1: only the last second's lines (5 a second)", (nums, total))
         code, body = self.logs("streamer", timestamps="true", tailLines="1")
         t.check(code == 200 and body[:4].isdigit() and "Z line " in body, "timestamps", body)
         code, body = self.logs("web")
