@@ -27,7 +27,7 @@ void kubelet_config_defaults(struct kubelet_config *cfg)
 		.backoff_base_ms = 10000,
 		.backoff_max_ms = 5 * 60 * 1000,
 		.node_name_prefix = "hollow-",
-		.hollow_workers = 8,
+		.hollow_workers = 32,
 	};
 	k8c_component_options_init(&cfg->comp, "kubelet", 0, 100);
 	cfg->comp.leader_elect = false; /* every node runs its own kubelet */
@@ -58,7 +58,7 @@ static void usage(FILE *out)
 		"  --restart-backoff-max D       its cap (default 5m)\n"
 		"  --hollow-nodes N              simulate N nodes (no containers run)\n"
 		"  --node-name-prefix P          their names: P0, P1... (default hollow-)\n"
-		"  --hollow-workers N            threads writing hollow pod statuses (default 8)\n",
+		"  --hollow-workers N            threads writing hollow pod statuses (default 32)\n",
 		DOCKER_DEFAULT_SOCKET, KUBELET_DEFAULT_PORT, KUBELET_PAUSE_IMAGE);
 	k8c_component_usage(out);
 }
