@@ -324,11 +324,12 @@ class Tests:
         t.check(seen and all(m.startswith(prefix) and m.endswith(suffix) for m in seen),
                 "CrashLoopBackOff with Kubernetes' message", seen)
         delays = [m[len(prefix):-len(suffix)] for m in seen]
-        # a back-off that ran out before the kubelet saw the crash is not shown: only the
-        # order and the doubling are certain
+        # a back-off that ran out before the kubelet saw the crash (a loaded machine) is
+        # never shown: what is certain is that the delays seen grow by doubling to the cap
         want = ["1s", "2s", "4s", "8s"]
-        t.check(len(delays) >= 3 and delays == want[len(want) - len(delays):],
-                "the back-off doubles up to its cap", delays)
+        idx = [want.index(d) if d in want else -1 for d in delays]
+        t.check(len(delays) >= 2 and -1 not in idx and idx == sorted(set(idx)) and
+                delays[-1] == "8s", "the back-off doubles up to its cap", delays)
         # restart k+1 waited out the 8 s back-off armed when the kubelet saw crash k
         k = [n for _, m, n in self.seen["crash"] if "back-off 8s" in (m or "")]
         gap = counts[k[0] + 1] - counts[k[0]] if k and k[0] + 1 in counts else None
