@@ -117,6 +117,11 @@ static void patch_one(struct kctl *k, struct apply_opts *o, struct kinfo *in, cJ
 	kinfo_path(in, NULL, &path);
 	if (!kj_map_str(current, "metadata.annotations", LAST_APPLIED))
 		warn_missing_annotation(k, in);
+	if (kj_str(current, "metadata.deletionTimestamp"))
+		fprintf(k->err,
+			"Warning: Detected changes to resource %s which is currently being "
+			"deleted.\n",
+			kinfo_name(in));
 	for (int attempt = 0; attempt < MAX_PATCH_RETRY; attempt++) {
 		cJSON *patch = compute_patch(k, in, current, errs), *patched = NULL;
 		if (!patch)

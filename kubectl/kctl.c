@@ -16,6 +16,9 @@ void kctl_init(struct kctl *k)
 	memset(k, 0, sizeof(*k));
 	k->out = stdout;
 	k->err = stderr;
+	/* lines reach a pipe in the order kubectl writes them, interleaved with stderr;
+	 * glibc still writes a block of many lines with one write() */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const struct kflag flags[] = {
 		G("kubeconfig", 0, KFLAG_STRING, kubeconfig, "Path to the kubeconfig file to use"),
 		G("context", 0, KFLAG_STRING, context, "The name of the kubeconfig context to use"),
