@@ -17,6 +17,7 @@ struct dwriter {
 	struct kctl *k;
 	int64_t now_ns;
 	bool show_events; /* --show-events */
+	bool raw;	  /* text goes to out as is, tabs included (rollout history --revision) */
 };
 
 void dw_init(struct dwriter *w, struct kctl *k);

@@ -24,6 +24,7 @@ void dw_init(struct dwriter *w, struct kctl *k)
 	w->k = k;
 	w->now_ns = time_now_ns();
 	w->show_events = true;
+	w->raw = false;
 }
 
 void dw_release(struct dwriter *w)
@@ -41,7 +42,10 @@ void dw_printf(struct dwriter *w, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	tabwriter_write(&w->tw, sb.buf, sb.len);
+	if (w->raw)
+		strbuf_add(&w->out, sb.buf, sb.len);
+	else
+		tabwriter_write(&w->tw, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
 

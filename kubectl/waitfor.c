@@ -52,9 +52,12 @@ static int check_now(struct kctl *k, const char *path, struct wait_run *w)
 		return rc;
 	}
 	k8c_status_error_release(&e);
-	w->verdict = w->fn(rc == -ENOENT ? NULL : obj, w->userdata);
+	const char *rv = kj_str(obj, "metadata.resourceVersion");
+	/* a re-read after a watch ended tells fn only about news */
+	if (!(rv && w->rv && !strcmp(rv, w->rv)))
+		w->verdict = w->fn(rc == -ENOENT ? NULL : obj, w->userdata);
 	free(w->rv);
-	w->rv = xstrdup(kj_str(obj, "metadata.resourceVersion"));
+	w->rv = xstrdup(rv);
 	cJSON_Delete(obj);
 	return 0;
 }
