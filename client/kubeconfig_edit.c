@@ -119,7 +119,7 @@ static int cmp_name(const void *a, const void *b)
 
 /* kubectl writes a file from its typed Config: entries sorted by name (they are maps
  * there), and the fields its v1 structs always carry: a cluster's server, a context's
- * cluster and user, the inner object of every entry. */
+ * cluster and user, a user's as-user-extra, the inner object of every entry. */
 static void normalize_section(cJSON *list, enum k8c_kubeconfig_section s)
 {
 	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
@@ -140,6 +140,10 @@ static void normalize_section(cJSON *list, enum k8c_kubeconfig_section s)
 		for (size_t f = 0; f < 2; f++)
 			if (always[s][f] && !cJSON_GetObjectItemCaseSensitive(inner, always[s][f]))
 				cJSON_AddStringToObject(inner, always[s][f], "");
+		/* kubectl 1.20's AuthInfo lacks omitempty there: it writes a null */
+		if (s == K8C_KUBECONFIG_USERS &&
+		    !cJSON_GetObjectItemCaseSensitive(inner, "as-user-extra"))
+			cJSON_AddNullToObject(inner, "as-user-extra");
 		cJSON_AddItemToArray(list, v[i]);
 	}
 	free(v);

@@ -129,11 +129,8 @@ static void wait_gone(struct kctl *k, const struct delete_opts *o, struct delete
 		int rc = kwait_object(k, d[i].kind, d[i].ns, d[i].name, deadline, kwait_deleted,
 				      d[i].uid);
 		if (rc == -ETIME) {
-			struct strbuf gr = STRBUF_INIT;
-			kres_group_resource(&gr, d[i].kind);
-			kerrors_addf(errs, "timed out waiting for the condition on %s/%s", gr.buf,
-				     d[i].name);
-			strbuf_release(&gr);
+			kerrors_addf(errs, "timed out waiting for the condition on %s/%s",
+				     d[i].kind->resource, d[i].name);
 		} else if (rc < 0) {
 			errs->n++; /* already printed */
 		}

@@ -292,7 +292,8 @@ TEST(save_sorts_entries_and_fills_fields_like_kubectl)
 			     "contexts:\n- name: zz\n  context: {cluster: c}\n"
 			     "- name: aa\n  context: {user: u}\n"
 			     "clusters:\n- name: cy\n  cluster: {insecure-skip-tls-verify: true}\n"
-			     "- name: cx\n  cluster: {server: https://x}\n");
+			     "- name: cx\n  cluster: {server: https://x}\n"
+			     "users:\n- name: u\n  user: {token: t}\n");
 	struct k8c_kubeconfig kc;
 	REQUIRE(k8c_kubeconfig_load(&kc, a, NULL) == 0);
 	k8c_kubeconfig_set_current_context(&kc, "aa");
@@ -321,7 +322,11 @@ TEST(save_sorts_entries_and_fills_fields_like_kubectl)
 			"current-context: aa\n"
 			"kind: Config\n"
 			"preferences: {}\n"
-			"users: null\n");
+			"users:\n"
+			"- name: u\n"
+			"  user:\n"
+			"    as-user-extra: null\n"
+			"    token: t\n");
 	free(text);
 	free(a);
 	remove_tree(dir);
