@@ -133,6 +133,8 @@ int kctl_config(struct kctl *k)
 	}
 	strbuf_release(&err);
 	k->cfg.qps = -1; /* one short-lived command: no client-side throttling */
+	/* one quick retry at most: a person waits for the answer (kubectl retries none) */
+	k->cfg.max_retries = 1;
 	k->resolved = true;
 	return 0;
 }
