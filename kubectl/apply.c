@@ -162,9 +162,9 @@ static void patch_one(struct kctl *k, struct apply_opts *o, struct kinfo *in, cJ
 	strbuf_release(&path);
 }
 
-static void apply_one(struct kctl *k, struct apply_opts *o, struct kinfo *in,
-		      struct kerrors *errs)
+static void apply_one(struct kctl *k, struct kinfo *in, void *ud, struct kerrors *errs)
 {
+	struct apply_opts *o = ud;
 	if (!in->error && kinfo_resolve_namespace(k, in) == 0 && !*kinfo_name(in))
 		kinfo_fail(in, "resource name may not be empty");
 	if (in->error) {
@@ -201,18 +201,7 @@ static int run_apply(struct kctl *k, struct apply_opts *o)
 		kctl_errorf(k, "must specify -f");
 		return 1;
 	}
-	struct kinfos infos = { 0 };
-	if (kinfos_read(k, &o->files, o->recursive, &infos) < 0 || !kctl_client(k)) {
-		kinfos_release(&infos);
-		return 1;
-	}
-	struct kerrors errs = KERRORS_INIT;
-	if (!infos.n)
-		kerrors_addf(&errs, "no objects passed to apply");
-	for (size_t i = 0; i < infos.n; i++)
-		apply_one(k, o, &infos.v[i], &errs);
-	kinfos_release(&infos);
-	return kerrors_finish(k, &errs);
+	return kinfos_each(k, &o->files, o->recursive, "apply", apply_one, o);
 }
 
 int cmd_apply(struct kctl *k, int argc, char **argv)

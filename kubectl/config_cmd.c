@@ -16,16 +16,6 @@
 static const char *const sections[] = { "clusters", "users", "contexts" };
 static const char *const inners[] = { "cluster", "user", "context" };
 
-static int load(struct kctl *k, struct k8c_kubeconfig *kc)
-{
-	struct strbuf err = STRBUF_INIT;
-	int r = k8c_kubeconfig_load(kc, k->g.kubeconfig, &err);
-	if (r < 0)
-		kctl_errorf(k, "%s", err.buf);
-	strbuf_release(&err);
-	return r;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(kj_str_or(*(const cJSON *const *)a, "name", ""),
@@ -151,7 +141,7 @@ int cmd_config_view(struct kctl *k, int argc, char **argv)
 	int r = kctl_parse(k, flags, argc, argv, &args);
 	if (r == 0)
 		r = kout_parse(k, output && *output ? output : "yaml", false, &out);
-	if (r == 0 && (r = load(k, &kc)) == 0) {
+	if (r == 0 && (r = kctl_load_kubeconfig(k, &kc)) == 0) {
 		const char *cur = k->g.context ? k->g.context : k8c_kubeconfig_current_context(&kc);
 		if (minify && (!cur || !*cur)) {
 			kctl_errorf(k, "current-context must exist in order to minify");
@@ -180,7 +170,7 @@ int cmd_config_use_context(struct kctl *k, int argc, char **argv)
 			       "examples", args.n ? args.v[1] : "[]");
 		r = -1;
 	}
-	if (r == 0 && (r = load(k, &kc)) == 0) {
+	if (r == 0 && (r = kctl_load_kubeconfig(k, &kc)) == 0) {
 		struct strbuf err = STRBUF_INIT;
 		if (!k8c_kubeconfig_get(&kc, K8C_KUBECONFIG_CONTEXTS, args.v[0], NULL)) {
 			kctl_errorf(k, "no context exists with the name: \"%s\"", args.v[0]);

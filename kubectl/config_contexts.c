@@ -8,16 +8,6 @@
 #include "kubectl/jsonutil.h"
 #include "kubectl/tabwriter.h"
 
-static int load(struct kctl *k, struct k8c_kubeconfig *kc)
-{
-	struct strbuf err = STRBUF_INIT;
-	int r = k8c_kubeconfig_load(kc, k->g.kubeconfig, &err);
-	if (r < 0)
-		kctl_errorf(k, "%s", err.buf);
-	strbuf_release(&err);
-	return r;
-}
-
 struct set_context_opts {
 	const char *cluster, *user, *namespace;
 	bool cluster_set, user_set, namespace_set, current;
@@ -69,7 +59,7 @@ int cmd_config_set_context(struct kctl *k, int argc, char **argv)
 	memset(local.global_flags, 0, sizeof(local.global_flags));
 	local.global_flags[0] = k->global_flags[0]; /* --kubeconfig */
 	int r = kctl_parse(&local, flags, argc, argv, &args);
-	if (r == 0 && (r = load(k, &kc)) == 0) {
+	if (r == 0 && (r = kctl_load_kubeconfig(k, &kc)) == 0) {
 		const char *name = o.current ? k8c_kubeconfig_current_context(&kc)
 					     : args.n ? args.v[0] : NULL;
 		if (!name || !*name) {
@@ -115,8 +105,8 @@ static const cJSON **contexts(const struct k8c_kubeconfig *kc, size_t *n)
 	return v;
 }
 
-static void print_contexts(struct kctl *k, const struct k8c_kubeconfig *kc, const struct kstrv *args,
-			   bool names_only, bool no_headers, int *failed)
+static void print_contexts(struct kctl *k, const struct k8c_kubeconfig *kc,
+			   const struct kstrv *args, bool names_only, bool no_headers, int *failed)
 {
 	size_t n;
 	const cJSON **v = contexts(kc, &n);
@@ -174,7 +164,7 @@ int cmd_config_get_contexts(struct kctl *k, int argc, char **argv)
 		kctl_errorf(k, "output must be one of '' or 'name': %s", output);
 		r = -1;
 	}
-	if (r == 0 && (r = load(k, &kc)) == 0) {
+	if (r == 0 && (r = kctl_load_kubeconfig(k, &kc)) == 0) {
 		print_contexts(k, &kc, &args, output && *output, no_headers, &failed);
 		k8c_kubeconfig_release(&kc);
 	}
@@ -187,7 +177,7 @@ int cmd_config_current_context(struct kctl *k, int argc, char **argv)
 	struct kstrv args = KSTRV_INIT;
 	struct k8c_kubeconfig kc;
 	int r = kctl_parse(k, NULL, argc, argv, &args);
-	if (r == 0 && (r = load(k, &kc)) == 0) {
+	if (r == 0 && (r = kctl_load_kubeconfig(k, &kc)) == 0) {
 		const char *cur = k8c_kubeconfig_current_context(&kc);
 		if (cur && *cur)
 			fprintf(k->out, "%s\n", cur);

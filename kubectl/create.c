@@ -28,9 +28,9 @@ static void save_config(cJSON *obj)
 	strbuf_release(&sb);
 }
 
-static void create_one(struct kctl *k, struct create_opts *o, struct kinfo *in,
-		       struct kerrors *errs)
+static void create_one(struct kctl *k, struct kinfo *in, void *ud, struct kerrors *errs)
 {
+	struct create_opts *o = ud;
 	if (!in->error)
 		kinfo_resolve_namespace(k, in);
 	if (in->error) {
@@ -66,18 +66,7 @@ static int run_create(struct kctl *k, struct create_opts *o, const struct kstrv 
 			    args->v[0]);
 		return 1;
 	}
-	struct kinfos infos = { 0 };
-	if (kinfos_read(k, &o->files, o->recursive, &infos) < 0 || !kctl_client(k)) {
-		kinfos_release(&infos);
-		return 1;
-	}
-	struct kerrors errs = KERRORS_INIT;
-	if (!infos.n)
-		kerrors_addf(&errs, "no objects passed to create");
-	for (size_t i = 0; i < infos.n; i++)
-		create_one(k, o, &infos.v[i], &errs);
-	kinfos_release(&infos);
-	return kerrors_finish(k, &errs);
+	return kinfos_each(k, &o->files, o->recursive, "create", create_one, o);
 }
 
 int cmd_create(struct kctl *k, int argc, char **argv)

@@ -129,8 +129,7 @@ static void wait_gone(struct kctl *k, const struct delete_opts *o, struct delete
 		int rc = kwait_object(k, d[i].kind, d[i].ns, d[i].name, deadline, kwait_deleted,
 				      d[i].uid);
 		if (rc == -ETIME) {
-			kerrors_addf(errs, "timed out waiting for the condition on %s/%s",
-				     d[i].kind->resource, d[i].name);
+			kerrors_timed_out(errs, d[i].kind, d[i].name);
 		} else if (rc < 0) {
 			errs->n++; /* already printed */
 		}

@@ -56,9 +56,10 @@ void dw_events(struct dwriter *w, const cJSON *obj, const char *kind, const char
 /* The "Pod Template:" block of workloads (labels, containers, volumes). */
 void dw_pod_template(struct dwriter *w, const cJSON *template_);
 
-/* The "Containers:" block of a pod spec; statuses may be NULL (templates). */
+/* The "Containers:" block of a pod spec; pod (for statuses and the values of fieldRef
+ * variables) is NULL for templates. */
 void dw_containers(struct dwriter *w, const char *label, const cJSON *containers,
-		   const cJSON *statuses, const char *space);
+		   const cJSON *pod, const char *space);
 
 /* The "Volumes:" block. */
 void dw_volumes(struct dwriter *w, const cJSON *volumes, const char *space);

@@ -89,23 +89,14 @@ static void state(struct dwriter *w, const char *title, const cJSON *s)
 	strbuf_release(&t);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
-}
-
 /* "Limits:" / "Requests:" with one sorted "name:\tquantity" line each. */
 static void resource_list(struct dwriter *w, const char *title, const cJSON *list, int level)
 {
-	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
-	if (!cJSON_IsObject(list) || !n)
-		return;
-	const cJSON **v = xmalloc(n * sizeof(*v));
-	for (const cJSON *c = list->child; c; c = c->next)
-		v[i++] = c;
-	qsort(v, n, sizeof(*v), cmp_key);
-	dw_printf(w, level, "%s:\n", title);
-	for (i = 0; i < n; i++) {
+	size_t n;
+	const cJSON **v = kj_sorted(cJSON_IsObject(list) ? list : NULL, NULL, &n);
+	if (n)
+		dw_printf(w, level, "%s:\n", title);
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf q = STRBUF_INIT;
 		if (!cJSON_IsString(v[i]) || quantity_canonicalize(v[i]->valuestring, &q) < 0)
 			strbuf_addstr(&q, cJSON_IsString(v[i]) ? v[i]->valuestring : "");
@@ -156,7 +147,25 @@ static void probe(struct dwriter *w, const char *title, const cJSON *p)
 	strbuf_release(&port);
 }
 
-static void env_var(struct dwriter *w, const cJSON *e)
+/* fieldpath.ExtractFieldPathAsString for what kubectl resolves: metadata fields. */
+static const char *field_value(const cJSON *pod, const char *path)
+{
+	static const char *const plain[] = { "metadata.name", "metadata.namespace", "metadata.uid" };
+	for (size_t i = 0; pod && i < ARRAY_SIZE(plain); i++)
+		if (!strcmp(path, plain[i]))
+			return kj_str_or(pod, path, "");
+	static const char *const maps[] = { "metadata.labels", "metadata.annotations" };
+	for (size_t i = 0; pod && i < ARRAY_SIZE(maps); i++) {
+		size_t len = strlen(maps[i]);
+		if (strncmp(path, maps[i], len) || strncmp(path + len, "['", 2))
+			continue;
+		_cleanup_free_ char *key = xstrndup(path + len + 2, strcspn(path + len + 2, "'"));
+		return kj_map_str(pod, maps[i], key) ?: "";
+	}
+	return "";
+}
+
+static void env_var(struct dwriter *w, const cJSON *e, const cJSON *pod)
 {
 	const char *name = kj_str_or(e, "name", "");
 	const cJSON *from = kj_get(e, "valueFrom");
@@ -171,8 +180,9 @@ static void env_var(struct dwriter *w, const cJSON *e)
 		}
 		dw_printf(w, 0, "%s\n", line);
 	} else if (kj_get(from, "fieldRef")) {
-		dw_printf(w, 3, "%s:\t (%s:%s)\n", name, kj_str_or(from, "fieldRef.apiVersion", ""),
-			  kj_str_or(from, "fieldRef.fieldPath", ""));
+		const char *fp = kj_str_or(from, "fieldRef.fieldPath", "");
+		dw_printf(w, 3, "%s:\t%s (%s:%s)\n", name, field_value(pod, fp),
+			  kj_str_or(from, "fieldRef.apiVersion", ""), fp);
 	} else if (kj_get(from, "resourceFieldRef")) {
 		dw_printf(w, 3, "%s:\t (%s)\n", name, kj_str_or(from, "resourceFieldRef.resource", ""));
 	} else if (kj_get(from, "secretKeyRef")) {
@@ -212,15 +222,10 @@ static int cmp_mount(const void *a, const void *b)
 
 static void mounts(struct dwriter *w, const cJSON *list)
 {
-	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	size_t n;
+	const cJSON **v = kj_sorted(list, cmp_mount, &n);
 	dw_printf(w, 2, "Mounts:%s\n", n ? "" : "\t<none>");
-	if (!n)
-		return;
-	const cJSON **v = xmalloc(n * sizeof(*v));
-	for (const cJSON *m = list->child; m; m = m->next)
-		v[i++] = m;
-	qsort(v, n, sizeof(*v), cmp_mount);
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const char *sub = kj_str_or(v[i], "subPath", "");
 		dw_printf(w, 3, "%s from %s (%s%s%s%s)\n", kj_str_or(v[i], "mountPath", ""),
 			  kj_str_or(v[i], "name", ""), kj_true(v[i], "readOnly") ? "ro" : "rw",
@@ -230,8 +235,11 @@ static void mounts(struct dwriter *w, const cJSON *list)
 }
 
 void dw_containers(struct dwriter *w, const char *label, const cJSON *containers,
-		   const cJSON *statuses, const char *space)
+		   const cJSON *pod, const char *space)
 {
+	const cJSON *statuses = kj_get(pod, !strcmp(label, "Init Containers")
+						    ? "status.initContainerStatuses"
+						    : "status.containerStatuses");
 	dw_printf(w, 0, "%s%s:%s\n", space, label, cJSON_GetArraySize(containers) ? "" : " <none>");
 	const cJSON *c;
 	cJSON_ArrayForEach(c, containers) {
@@ -258,7 +266,7 @@ void dw_containers(struct dwriter *w, const char *label, const cJSON *containers
 		const cJSON *env = kj_get(c, "env"), *e;
 		dw_printf(w, 2, "Environment:%s\n", cJSON_GetArraySize(env) ? "" : "\t<none>");
 		cJSON_ArrayForEach(e, env)
-			env_var(w, e);
+			env_var(w, e, pod);
 		mounts(w, kj_get(c, "volumeMounts"));
 	}
 }

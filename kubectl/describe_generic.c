@@ -57,11 +57,6 @@ static void smart_label(const char *field, struct strbuf *out)
 	free(starts);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
-}
-
 static bool skipped(const char *path)
 {
 	static const char *const skip[] = { ".metadata.name", ".metadata.namespace",
@@ -103,12 +98,9 @@ static void field(struct dwriter *w, int level, const cJSON *v, const char *path
 
 static void content(struct dwriter *w, int level, const cJSON *obj, const char *prefix)
 {
-	size_t n = (size_t)cJSON_GetArraySize(obj), i = 0;
-	const cJSON **v = xcalloc(n + 1, sizeof(*v));
-	for (const cJSON *c = obj->child; c; c = c->next)
-		v[i++] = c;
-	qsort(v, n, sizeof(*v), cmp_key);
-	for (i = 0; i < n; i++) {
+	size_t n;
+	const cJSON **v = kj_sorted(obj, NULL, &n);
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		strbuf_addf(&path, "%s.%s", prefix, v[i]->string);
 		if (!skipped(path.buf))
@@ -120,14 +112,10 @@ static void content(struct dwriter *w, int level, const cJSON *obj, const char *
 
 static void configmap_data(struct dwriter *w, const cJSON *cm)
 {
-	const cJSON *data = kj_get(cm, "data");
-	size_t n = (size_t)cJSON_GetArraySize(data), i = 0;
-	const cJSON **v = xcalloc(n + 1, sizeof(*v));
-	for (const cJSON *c = data ? data->child : NULL; c; c = c->next)
-		v[i++] = c;
-	qsort(v, n, sizeof(*v), cmp_key);
+	size_t n;
+	const cJSON **v = kj_sorted(kj_get(cm, "data"), NULL, &n);
 	dw_printf(w, 0, "\nData\n====\n");
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		dw_printf(w, 0, "%s:\n----\n%s\n", v[i]->string,
 			  cJSON_IsString(v[i]) ? v[i]->valuestring : "");
 	free(v);
@@ -135,15 +123,11 @@ static void configmap_data(struct dwriter *w, const cJSON *cm)
 
 static void secret_data(struct dwriter *w, const cJSON *secret)
 {
-	const cJSON *data = kj_get(secret, "data");
-	size_t n = (size_t)cJSON_GetArraySize(data), i = 0;
-	const cJSON **v = xcalloc(n + 1, sizeof(*v));
-	for (const cJSON *c = data ? data->child : NULL; c; c = c->next)
-		v[i++] = c;
-	qsort(v, n, sizeof(*v), cmp_key);
+	size_t n;
+	const cJSON **v = kj_sorted(kj_get(secret, "data"), NULL, &n);
 	dw_printf(w, 0, "\nType:\t%s\n", kj_str_or(secret, "type", ""));
 	dw_printf(w, 0, "\nData\n====\n");
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf bytes = STRBUF_INIT;
 		base64_decode(&bytes, cJSON_IsString(v[i]) ? v[i]->valuestring : "");
 		dw_printf(w, 0, "%s:\t%zu bytes\n", v[i]->string, bytes.len);

@@ -167,22 +167,18 @@ static void node_resources(struct dwriter *w, const cJSON *node, const cJSON *po
 
 static void resource_block(struct dwriter *w, const char *title, const cJSON *list)
 {
-	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
-	if (!n)
-		return;
-	const char **keys = xmalloc(n * sizeof(*keys));
-	for (const cJSON *c = list->child; c; c = c->next)
-		keys[i++] = c->string;
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	dw_printf(w, 0, "%s:\n", title);
-	for (i = 0; i < n; i++) {
-		struct quantity q = qty(list, keys[i]);
+	size_t n;
+	const cJSON **v = kj_sorted(list, NULL, &n);
+	if (n)
+		dw_printf(w, 0, "%s:\n", title);
+	for (size_t i = 0; i < n; i++) {
+		struct quantity q = qty(list, v[i]->string);
 		struct strbuf t = STRBUF_INIT;
 		qty_text(&q, &t);
-		dw_printf(w, 1, "%s:\t%s\n", keys[i], t.buf);
+		dw_printf(w, 1, "%s:\t%s\n", v[i]->string, t.buf);
 		strbuf_release(&t);
 	}
-	free(keys);
+	free(v);
 }
 
 static int cmp_taint(const void *a, const void *b)
@@ -194,17 +190,10 @@ static int cmp_taint(const void *a, const void *b)
 
 static void taints(struct dwriter *w, const cJSON *list)
 {
-	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
-	dw_printf(w, 0, "Taints:\t");
-	if (!n) {
-		dw_printf(w, 0, "<none>\n");
-		return;
-	}
-	const cJSON **v = xmalloc(n * sizeof(*v));
-	for (const cJSON *t = list->child; t; t = t->next)
-		v[i++] = t;
-	qsort(v, n, sizeof(*v), cmp_taint);
-	for (i = 0; i < n; i++) {
+	size_t n;
+	const cJSON **v = kj_sorted(list, cmp_taint, &n);
+	dw_printf(w, 0, "Taints:\t%s", n ? "" : "<none>\n");
+	for (size_t i = 0; i < n; i++) {
 		const char *val = kj_str_or(v[i], "value", "");
 		dw_printf(w, 0, "%s%s%s%s:%s\n", i ? "\t" : "", kj_str_or(v[i], "key", ""),
 			  *val ? "=" : "", val, kj_str_or(v[i], "effect", ""));

@@ -71,17 +71,10 @@ static int cmp_toleration(const void *a, const void *b)
 
 static void tolerations(struct dwriter *w, const cJSON *list)
 {
-	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
-	dw_printf(w, 0, "Tolerations:\t");
-	if (!n) {
-		dw_printf(w, 0, "<none>\n");
-		return;
-	}
-	const cJSON **v = xmalloc(n * sizeof(*v));
-	for (const cJSON *t = list->child; t; t = t->next)
-		v[i++] = t;
-	qsort(v, n, sizeof(*v), cmp_toleration);
-	for (i = 0; i < n; i++) {
+	size_t n;
+	const cJSON **v = kj_sorted(list, cmp_toleration, &n);
+	dw_printf(w, 0, "Tolerations:\t%s", n ? "" : "<none>\n");
+	for (size_t i = 0; i < n; i++) {
 		const char *key = kj_str_or(v[i], "key", ""), *val = kj_str_or(v[i], "value", "");
 		const char *effect = kj_str_or(v[i], "effect", "");
 		struct strbuf t = STRBUF_INIT;
@@ -172,12 +165,9 @@ void describe_pod(struct dwriter *w, const cJSON *pod)
 	dw_labels(w, "Labels", kj_get(pod, "metadata.labels"));
 	dw_annotations(w, "Annotations", kj_get(pod, "metadata.annotations"));
 	status_lines(w, pod);
-	const cJSON *st = kj_get(pod, "status");
 	if (cJSON_GetArraySize(kj_get(spec, "initContainers")))
-		dw_containers(w, "Init Containers", kj_get(spec, "initContainers"),
-			      kj_get(st, "initContainerStatuses"), "");
-	dw_containers(w, "Containers", kj_get(spec, "containers"), kj_get(st, "containerStatuses"),
-		      "");
+		dw_containers(w, "Init Containers", kj_get(spec, "initContainers"), pod, "");
+	dw_containers(w, "Containers", kj_get(spec, "containers"), pod, "");
 	conditions(w, pod);
 	dw_volumes(w, kj_get(spec, "volumes"), "");
 	dw_printf(w, 0, "QoS Class:\t%s\n", qos_class(spec));

@@ -148,9 +148,9 @@ static cJSON *build_service(const struct expose_opts *o, const struct kobj *ob,
 	return svc;
 }
 
-static void expose_one(struct kctl *k, const struct expose_opts *o, struct kobj *ob,
-		       struct kerrors *errs)
+static void expose_one(struct kctl *k, struct kobj *ob, void *ud, struct kerrors *errs)
 {
+	const struct expose_opts *o = ud;
 	if (kobj_fetch(k, ob, errs) < 0)
 		return;
 	cJSON *svc = build_service(o, ob, errs), *created = NULL;
@@ -190,17 +190,11 @@ int cmd_expose(struct kctl *k, int argc, char **argv)
 		{ 0 },
 	};
 	struct kstrv args = KSTRV_INIT;
-	struct kobjs objs = { 0 };
-	struct kerrors errs = KERRORS_INIT;
 	int r = kctl_parse(k, flags, argc, argv, &args);
 	struct kselect_opts so = { .files = &o.files };
 	if (r == 0 && (r = kout_parse(k, o.output, false, &o.out)) == 0)
-		r = kselect(k, &args, &so, &objs, &errs);
-	for (size_t i = 0; r == 0 && i < objs.n; i++)
-		expose_one(k, &o, &objs.v[i], &errs);
-	r = kerrors_finish(k, &errs) || r != 0;
-	kobjs_release(&objs);
+		r = kselect_each(k, &args, &so, expose_one, &o);
 	kstrv_release(&args);
 	kstrv_release(&o.files);
-	return r;
+	return r != 0;
 }

@@ -10,6 +10,7 @@
 #include "kubectl/jsonutil.h"
 #include "kubectl/manifest.h"
 #include "kubectl/resources.h"
+#include "kubectl/select.h"
 
 #include "client/path.h"
 
@@ -223,7 +224,7 @@ static int print_tables(struct kctl *k, const struct get_opts *o, const struct g
 	struct strbuf all = STRBUF_INIT;
 	print_pages(k, o, &ps, &all);
 	kctl_write(k, &all);
-	if (!all.len && !errors->len)
+	if (!all.len && !errors->len && !o->ignore_not_found)
 		print_no_resources(k, o, rs);
 	strbuf_release(&all);
 	for (size_t i = 0; i < ps.n; i++)
@@ -289,6 +290,8 @@ static int run_get(struct kctl *k, struct get_opts *o, const struct kstrv *args)
 		return 1;
 	if (!args->n && !o->files.n)
 		return usage_missing_type(k);
+	if (kselect_check_files(k, args, &o->files) < 0)
+		return 1;
 	struct get_reqs rs = { 0 };
 	struct kinfos infos = { 0 };
 	int failed = 0, r;

@@ -103,3 +103,21 @@ const char *kj_map_str(const cJSON *obj, const char *path, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+const cJSON **kj_sorted(const cJSON *container, int (*cmp)(const void *, const void *),
+			size_t *n)
+{
+	bool ok = cJSON_IsObject(container) || cJSON_IsArray(container);
+	size_t count = ok ? (size_t)cJSON_GetArraySize(container) : 0, i = 0;
+	const cJSON **v = xcalloc(count + 1, sizeof(*v));
+	for (const cJSON *c = ok ? container->child : NULL; c; c = c->next)
+		v[i++] = c;
+	qsort(v, count, sizeof(*v), cmp ? cmp : by_name);
+	*n = count;
+	return v;
+}

@@ -38,6 +38,14 @@ void kj_set_str(cJSON *obj, const char *path, const char *value);
 /* Removes the member at path if present. */
 void kj_remove(cJSON *obj, const char *path);
 
+/*
+ * The members of an object or the items of a list, sorted by cmp (a qsort comparator
+ * over const cJSON *const *; NULL = by member name): a new array of *n borrowed
+ * pointers plus a NULL, to free(). A missing or scalar container gives none.
+ */
+const cJSON **kj_sorted(const cJSON *container, int (*cmp)(const void *, const void *),
+			size_t *n);
+
 /* The string member key of the object at path (for keys with dots), or NULL. */
 const char *kj_map_str(const cJSON *obj, const char *path, const char *key);
 

@@ -8,6 +8,7 @@
 
 #include "base/timeutil.h"
 #include "client/config.h"
+#include "client/kubeconfig.h"
 
 #define G(name, sh, type, field, usage) { name, sh, type, &k->g.field, NULL, usage }
 
@@ -168,6 +169,16 @@ const char *kctl_namespace(struct kctl *k)
 bool kctl_namespace_explicit(const struct kctl *k)
 {
 	return k->g.namespace && *k->g.namespace;
+}
+
+int kctl_load_kubeconfig(struct kctl *k, struct k8c_kubeconfig *kc)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = k8c_kubeconfig_load(kc, k->g.kubeconfig, &err);
+	if (r < 0)
+		kctl_errorf(k, "%s", err.buf);
+	strbuf_release(&err);
+	return r;
 }
 
 void kctl_errorf(struct kctl *k, const char *fmt, ...)

@@ -64,6 +64,13 @@ const char *kctl_namespace(struct kctl *k);
 /* True when --namespace was given on the command line. */
 bool kctl_namespace_explicit(const struct kctl *k);
 
+/*
+ * Loads the kubeconfig files (--kubeconfig, else $KUBECONFIG, else ~/.kube/config) into
+ * kc for the config commands. Returns 0, or a negative errno after printing the error.
+ */
+struct k8c_kubeconfig;
+int kctl_load_kubeconfig(struct kctl *k, struct k8c_kubeconfig *kc);
+
 /* Prints "error: <message>" to stderr. */
 void kctl_errorf(struct kctl *k, const char *fmt, ...) K8C_PRINTF(2, 3);
 

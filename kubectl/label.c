@@ -82,9 +82,9 @@ static cJSON *changes(struct kctl *k, const struct label_opts *o, const cJSON *o
 	return patch;
 }
 
-static void label_one(struct kctl *k, const struct label_opts *o, struct kobj *ob,
-		      struct kerrors *errs)
+static void label_one(struct kctl *k, struct kobj *ob, void *ud, struct kerrors *errs)
 {
+	const struct label_opts *o = ud;
 	if (kobj_fetch(k, ob, errs) < 0)
 		return;
 	struct strbuf field = STRBUF_INIT;
@@ -121,24 +121,19 @@ static int run_label(struct kctl *k, struct label_opts *o, const struct kstrv *a
 {
 	struct kstrv resources = KSTRV_INIT;
 	split_args(args, &resources, o);
-	struct kobjs objs = { 0 };
-	struct kerrors errs = KERRORS_INIT;
-	int r = kout_parse(k, o->output, false, &o->out);
-	if (r == 0 && !o->sets.n && !o->removes.n) {
+	int r = kout_parse(k, o->output, false, &o->out) < 0;
+	if (!r && !o->sets.n && !o->removes.n) {
 		kctl_errorf(k, "at least one %s update is required", o->cmd->noun);
-		r = -1;
+		r = 1;
 	}
 	struct kselect_opts so = { .selector = o->selector, .all = o->all,
 				   .recursive = o->recursive, .files = &o->files };
-	if (r == 0)
-		r = kselect(k, &resources, &so, &objs, &errs);
-	for (size_t i = 0; r == 0 && i < objs.n; i++)
-		label_one(k, o, &objs.v[i], &errs);
-	kobjs_release(&objs);
+	if (!r)
+		r = kselect_each(k, &resources, &so, label_one, o);
 	kstrv_release(&resources);
 	kstrv_release(&o->sets);
 	kstrv_release(&o->removes);
-	return kerrors_finish(k, &errs) || r < 0;
+	return r;
 }
 
 static int run_meta_cmd(struct kctl *k, const struct meta_cmd *cmd, int argc, char **argv)

@@ -112,6 +112,25 @@ static cJSON *wait_for_pod(struct kctl *k, const struct logs_opts *o, const char
 	return f.pod;
 }
 
+/* GetFirstPod: the first matching pod in logging order (owned), waiting for one. */
+static cJSON *first_pod(struct kctl *k, const struct logs_opts *o, const char *ns,
+			const char *selector)
+{
+	cJSON *pods = list_pods(k, ns, selector);
+	if (!pods)
+		return NULL;
+	size_t n;
+	const cJSON **v = kj_sorted(kj_get(pods, "items"), by_logging, &n);
+	if (n > 1)
+		fprintf(k->err, "Found %zu pods, using pod/%s\n", n,
+			kj_str_or(v[0], "metadata.name", ""));
+	cJSON *pod = n ? cJSON_Duplicate(v[0], true)
+		       : wait_for_pod(k, o, ns, selector, kj_str(pods, "metadata.resourceVersion"));
+	free(v);
+	cJSON_Delete(pods);
+	return pod;
+}
+
 /* The selector a workload or Service picks its pods with, or -1 after an error. */
 static int owner_selector(struct kctl *k, const struct k8c_kind *kind, const cJSON *obj,
 			  struct strbuf *sel)
@@ -151,20 +170,9 @@ static int first_pod_of(struct kctl *k, const struct logs_opts *o, const struct 
 	else if (!strcmp(kind->kind, "Pod"))
 		cJSON_AddItemToArray(list, TAKE_PTR(obj)), r = 0;
 	else if (owner_selector(k, kind, obj, &sel) == 0) {
-		cJSON *pods = list_pods(k, ns, sel.buf);
-		cJSON *items = kj_get(pods, "items");
-		int n = cJSON_GetArraySize(items);
-		cJSON **v = xcalloc((size_t)n + 1, sizeof(*v));
-		for (int i = 0; i < n; i++)
-			v[i] = cJSON_GetArrayItem(items, i);
-		qsort(v, (size_t)n, sizeof(*v), by_logging);
-		if (n > 1)
-			fprintf(k->err, "Found %d pods, using pod/%s\n", n, kj_str_or(v[0], "metadata.name", ""));
-		cJSON *pod = n ? cJSON_Duplicate(v[0], true) : pods ? wait_for_pod(k, o, ns, sel.buf, kj_str(pods, "metadata.resourceVersion")) : NULL;
+		cJSON *pod = first_pod(k, o, ns, sel.buf);
 		if (pod)
 			cJSON_AddItemToArray(list, pod), r = 0;
-		free(v);
-		cJSON_Delete(pods);
 	}
 	cJSON_Delete(obj);
 	k8c_status_error_release(&e);

@@ -6,7 +6,6 @@
  * pause, resume and restart change the Deployment and send the two-way strategic
  * merge patch. history and undo live in rollout_history.c.
  */
-#include "api/patch/patch.h"
 #include "base/timeutil.h"
 #include "client/verbs.h"
 #include "kubectl/commands.h"
@@ -15,8 +14,25 @@
 #include "kubectl/rollout.h"
 #include "kubectl/waitfor.h"
 
-int rollout_select(struct kctl *k, int argc, char **argv, const struct kflag *extra,
-		   struct kobjs *objs, struct kerrors *errs)
+/* kubectl 1.20's words for a kind its rollout verbs do not handle. */
+static void unsupported(struct kctl *k, const char *verb, const struct kobj *ob)
+{
+	const struct k8c_kind *kind = ob->kind;
+	struct strbuf gr = STRBUF_INIT;
+	kres_group_resource(&gr, kind);
+	if (!strcmp(verb, "status"))
+		kctl_errorf(k, "no status viewer has been implemented for %s", kind->kind);
+	else if (!strcmp(verb, "history") || !strcmp(verb, "undo"))
+		kctl_errorf(k, "error retrieving %s for \"%s\", no visitor method exists for {%s %s}",
+			    !strcmp(verb, "undo") ? "rollbacker" : "history", kind->kind, kind->group,
+			    kind->kind);
+	else
+		kctl_errorf(k, "%s \"%s\" %s is not supported", gr.buf, ob->name, verb);
+	strbuf_release(&gr);
+}
+
+int rollout_select(struct kctl *k, const char *verb, int argc, char **argv,
+		   const struct kflag *extra, struct kobjs *objs, struct kerrors *errs)
 {
 	struct kstrv files = KSTRV_INIT, args = KSTRV_INIT;
 	struct kflag flags[16] = { { "filename", 'f', KFLAG_STRINGS, &files, NULL,
@@ -28,12 +44,14 @@ int rollout_select(struct kctl *k, int argc, char **argv, const struct kflag *ex
 	struct kselect_opts so = { .files = &files };
 	if (r == 0)
 		r = kselect(k, &args, &so, objs, errs);
-	for (size_t i = 0; r == 0 && i < objs->n; i++)
-		if (strcmp(objs->v[i].kind->kind, "Deployment")) {
-			kctl_errorf(k, "no rollout support for %s \"%s\": k8c rolls out Deployments",
-				    objs->v[i].kind->resource, objs->v[i].name);
-			r = -1;
-		}
+	for (size_t i = 0; r == 0 && i < objs->n; i++) {
+		if (!strcmp(objs->v[i].kind->kind, "Deployment"))
+			continue;
+		/* kubectl reads the object first: a missing one is reported as such */
+		if (kobj_fetch(k, &objs->v[i], errs) == 0)
+			unsupported(k, verb, &objs->v[i]);
+		r = -1;
+	}
 	kstrv_release(&files);
 	kstrv_release(&args);
 	return r;
@@ -103,7 +121,7 @@ int cmd_rollout_status(struct kctl *k, int argc, char **argv)
 	};
 	struct kobjs objs = { 0 };
 	struct kerrors errs = KERRORS_INIT;
-	int r = rollout_select(k, argc, argv, flags, &objs, &errs);
+	int r = rollout_select(k, "status", argc, argv, flags, &objs, &errs);
 	int64_t deadline = timeout > 0 ? time_mono_ns() + timeout : 0;
 	for (size_t i = 0; r == 0 && i < objs.n; i++) {
 		int rc = kwait_object(k, objs.v[i].kind, objs.v[i].ns, objs.v[i].name, deadline,
@@ -117,47 +135,31 @@ int cmd_rollout_status(struct kctl *k, int argc, char **argv)
 	return kerrors_finish(k, &errs) || r != 0;
 }
 
-/* Changes a copy of the object with fn, sends the two-way strategic patch, prints op. */
+/* Changes a copy of the object with fn and sends the difference, printing op. */
 static void patch_object(struct kctl *k, struct kobj *ob, rollout_change_fn fn, const char *op,
 			 const char *unchanged, struct kerrors *errs)
 {
 	if (kobj_fetch(k, ob, errs) < 0)
 		return;
-	cJSON *changed = cJSON_Duplicate(ob->obj, true), *patch = NULL, *out = NULL;
-	struct strbuf err = STRBUF_INIT, gr = STRBUF_INIT;
-	kres_group_resource(&gr, ob->kind);
+	cJSON *changed = cJSON_Duplicate(ob->obj, true);
 	const char *why = fn(changed);
 	if (why) {
+		struct strbuf gr = STRBUF_INIT;
+		kres_group_resource(&gr, ob->kind);
 		kerrors_addf(errs, "%s \"%s\" %s", gr.buf, ob->name, why);
-	} else if (strategic_patch_two_way(ob->obj, changed, ob->kind->type, &patch, &err) < 0) {
-		kerrors_addf(errs, "%s", err.buf);
-	} else if (strategic_patch_is_empty(patch)) {
-		kprint_op(k, NULL, ob->kind, ob->name, NULL, unchanged);
+		strbuf_release(&gr);
 	} else {
-		struct strbuf path = STRBUF_INIT;
-		kobj_path(ob, NULL, &path);
-		struct k8c_status_error e = K8C_STATUS_ERROR_INIT;
-		int rc = kpatch(k, path.buf, K8C_PATCH_STRATEGIC, patch, &out, &e);
-		if (rc < 0)
-			kerrors_add_api(k, errs, rc, &e);
-		else
-			kprint_op(k, NULL, ob->kind, ob->name, NULL, op);
-		k8c_status_error_release(&e);
-		strbuf_release(&path);
+		kobj_patch_changes(k, NULL, ob, changed, op, unchanged, errs);
 	}
 	cJSON_Delete(changed);
-	cJSON_Delete(patch);
-	cJSON_Delete(out);
-	strbuf_release(&err);
-	strbuf_release(&gr);
 }
 
-static int run_change(struct kctl *k, int argc, char **argv, rollout_change_fn fn, const char *op,
-		      const char *unchanged)
+static int run_change(struct kctl *k, const char *verb, int argc, char **argv,
+		      rollout_change_fn fn, const char *op, const char *unchanged)
 {
 	struct kobjs objs = { 0 };
 	struct kerrors errs = KERRORS_INIT;
-	int r = rollout_select(k, argc, argv, NULL, &objs, &errs);
+	int r = rollout_select(k, verb, argc, argv, NULL, &objs, &errs);
 	for (size_t i = 0; r == 0 && i < objs.n; i++)
 		patch_object(k, &objs.v[i], fn, op, unchanged, &errs);
 	kobjs_release(&objs);
@@ -194,15 +196,15 @@ static const char *restart_fn(cJSON *d)
 
 int cmd_rollout_pause(struct kctl *k, int argc, char **argv)
 {
-	return run_change(k, argc, argv, pause_fn, "paused", "already paused");
+	return run_change(k, "pausing", argc, argv, pause_fn, "paused", "already paused");
 }
 
 int cmd_rollout_resume(struct kctl *k, int argc, char **argv)
 {
-	return run_change(k, argc, argv, resume_fn, "resumed", "already resumed");
+	return run_change(k, "resuming", argc, argv, resume_fn, "resumed", "already resumed");
 }
 
 int cmd_rollout_restart(struct kctl *k, int argc, char **argv)
 {
-	return run_change(k, argc, argv, restart_fn, "restarted", "restarted");
+	return run_change(k, "restarting", argc, argv, restart_fn, "restarted", "restarted");
 }

@@ -13,10 +13,11 @@ typedef const char *(*rollout_change_fn)(cJSON *deployment);
 
 /*
  * Parses a rollout sub-command's arguments (-f plus the extra flags, may be NULL) and
- * selects the Deployments named. Returns 0, or -1 after printing an error (bad flags,
- * unknown objects, a kind rollout does not handle).
+ * selects the Deployments named. verb ("status", "history", "undo", "pausing",
+ * "resuming", "restarting") words the error for other kinds. Returns 0, or -1 after
+ * printing an error (bad flags, unknown objects, a kind rollout does not handle).
  */
-int rollout_select(struct kctl *k, int argc, char **argv, const struct kflag *extra,
-		   struct kobjs *objs, struct kerrors *errs);
+int rollout_select(struct kctl *k, const char *verb, int argc, char **argv,
+		   const struct kflag *extra, struct kobjs *objs, struct kerrors *errs);
 
 #endif

@@ -111,7 +111,7 @@ int cmd_rollout_history(struct kctl *k, int argc, char **argv)
 	};
 	struct kobjs objs = { 0 };
 	struct kerrors errs = KERRORS_INIT;
-	int r = rollout_select(k, argc, argv, flags, &objs, &errs);
+	int r = rollout_select(k, "history", argc, argv, flags, &objs, &errs);
 	for (size_t i = 0; r == 0 && i < objs.n; i++)
 		history_one(k, &objs.v[i], revision, &errs);
 	kobjs_release(&objs);
@@ -157,11 +157,28 @@ static bool skipped_annotation(const char *key)
 	return false;
 }
 
+/* What Go's json.Marshal of a typed PodTemplateSpec always writes (kubectl sends the
+ * template so): a null creationTimestamp and every container's "resources". */
+static void go_template_fields(cJSON *tmpl)
+{
+	static const char *const lists[] = { "spec.initContainers", "spec.containers" };
+	cJSON *meta = kj_ensure(tmpl, "metadata");
+	if (!cJSON_GetObjectItemCaseSensitive(meta, "creationTimestamp"))
+		cJSON_AddNullToObject(meta, "creationTimestamp");
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		cJSON *c;
+		cJSON_ArrayForEach(c, kj_get(tmpl, lists[i]))
+			if (!cJSON_GetObjectItemCaseSensitive(c, "resources"))
+				cJSON_AddObjectToObject(c, "resources");
+	}
+}
+
 /* The JSON patch of kubectl's getDeploymentPatch: template and annotations replaced. */
 static cJSON *undo_patch(const cJSON *d, const cJSON *rs)
 {
 	cJSON *tmpl = cJSON_Duplicate(kj_get(rs, "spec.template"), true);
 	kj_remove(tmpl, "metadata.labels.pod-template-hash");
+	go_template_fields(tmpl);
 	cJSON *ann = cJSON_CreateObject();
 	const cJSON *a;
 	cJSON_ArrayForEach(a, kj_get(d, "metadata.annotations"))
@@ -225,7 +242,7 @@ int cmd_rollout_undo(struct kctl *k, int argc, char **argv)
 	};
 	struct kobjs objs = { 0 };
 	struct kerrors errs = KERRORS_INIT;
-	int r = rollout_select(k, argc, argv, flags, &objs, &errs);
+	int r = rollout_select(k, "undo", argc, argv, flags, &objs, &errs);
 	if (r == 0 && to < 0) {
 		kerrors_addf(&errs, "unable to find specified revision %lld in history", (long long)to);
 		r = -1;

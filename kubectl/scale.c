@@ -12,6 +12,7 @@
 
 struct scale_opts {
 	int64_t replicas, current;
+	size_t scaled; /* objects tried */
 	bool replicas_set, all, recursive;
 	const char *selector, *output;
 	struct kstrv files;
@@ -42,9 +43,10 @@ static int check_current(struct kctl *k, const struct scale_opts *o, const struc
 	return rc;
 }
 
-static void scale_one(struct kctl *k, const struct scale_opts *o, const struct kobj *ob,
-		      struct kerrors *errs)
+static void scale_one(struct kctl *k, struct kobj *ob, void *ud, struct kerrors *errs)
 {
+	struct scale_opts *o = ud;
+	o->scaled++;
 	if (check_current(k, o, ob, errs) < 0)
 		return;
 	struct strbuf path = STRBUF_INIT;
@@ -79,18 +81,12 @@ static int run_scale(struct kctl *k, struct scale_opts *o, const struct kstrv *a
 		return 1;
 	struct kselect_opts so = { .selector = o->selector, .all = o->all,
 				   .recursive = o->recursive, .files = &o->files };
-	struct kobjs objs = { 0 };
-	struct kerrors errs = KERRORS_INIT;
-	if (kselect(k, args, &so, &objs, &errs) == 0) {
-		for (size_t i = 0; i < objs.n; i++)
-			scale_one(k, o, &objs.v[i], &errs);
-		if (!objs.n && !errs.n)
-			kerrors_addf(&errs, "no objects passed to scale");
-	} else {
-		errs.n++;
+	int r = kselect_each(k, args, &so, scale_one, o);
+	if (r == 0 && !o->scaled) {
+		kctl_errorf(k, "no objects passed to scale");
+		r = 1;
 	}
-	kobjs_release(&objs);
-	return kerrors_finish(k, &errs);
+	return r;
 }
 
 int cmd_scale(struct kctl *k, int argc, char **argv)

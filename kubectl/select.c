@@ -3,6 +3,7 @@
  */
 #include "kubectl/select.h"
 
+#include "api/patch/patch.h"
 #include "client/path.h"
 #include "client/verbs.h"
 #include "kubectl/jsonutil.h"
@@ -110,6 +111,15 @@ static void list_kind(struct kctl *k, const struct kselect_opts *o, const struct
 	} while (cont);
 }
 
+int kselect_check_files(struct kctl *k, const struct kstrv *args, const struct kstrv *files)
+{
+	if (!args->n || !files->n)
+		return 0;
+	kctl_errorf(k, "when paths, URLs, or stdin is provided as input, you may not specify "
+		       "resource arguments as well");
+	return -1;
+}
+
 static bool selecting(const struct kselect_opts *o)
 {
 	return (o->selector && *o->selector) || (o->field_selector && *o->field_selector) ||
@@ -119,6 +129,8 @@ static bool selecting(const struct kselect_opts *o)
 int kselect(struct kctl *k, const struct kstrv *args, const struct kselect_opts *o,
 	    struct kobjs *out, struct kerrors *errs)
 {
+	if (o->files && kselect_check_files(k, args, o->files) < 0)
+		return -1;
 	if (o->files && o->files->n)
 		return kctl_client(k) ? from_files(k, o, out, errs) : -1;
 	struct ktargets t = { 0 };
@@ -149,4 +161,43 @@ int kselect(struct kctl *k, const struct kstrv *args, const struct kselect_opts 
 	}
 	ktargets_release(&t);
 	return r;
+}
+
+int kselect_each(struct kctl *k, const struct kstrv *args, const struct kselect_opts *o,
+		 kobj_fn fn, void *userdata)
+{
+	struct kobjs objs = { 0 };
+	struct kerrors errs = KERRORS_INIT;
+	int r = kselect(k, args, o, &objs, &errs);
+	for (size_t i = 0; r == 0 && i < objs.n; i++)
+		fn(k, &objs.v[i], userdata, &errs);
+	kobjs_release(&objs);
+	return kerrors_finish(k, &errs) || r < 0;
+}
+
+void kobj_patch_changes(struct kctl *k, const struct kout *o, const struct kobj *ob,
+			const cJSON *changed, const char *op, const char *unchanged,
+			struct kerrors *errs)
+{
+	cJSON *patch = NULL, *out = NULL;
+	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT;
+	if (strategic_patch_two_way(ob->obj, changed, ob->kind->type, &patch, &err) < 0) {
+		kerrors_addf(errs, "%s", err.buf);
+	} else if (strategic_patch_is_empty(patch)) {
+		if (unchanged)
+			kprint_op(k, NULL, ob->kind, ob->name, NULL, unchanged);
+	} else {
+		kobj_path(ob, NULL, &path);
+		struct k8c_status_error e = K8C_STATUS_ERROR_INIT;
+		int rc = kpatch(k, path.buf, K8C_PATCH_STRATEGIC, patch, &out, &e);
+		if (rc < 0)
+			kerrors_add_api(k, errs, rc, &e);
+		else
+			kprint_op(k, o, ob->kind, ob->name, out, op);
+		k8c_status_error_release(&e);
+	}
+	cJSON_Delete(patch);
+	cJSON_Delete(out);
+	strbuf_release(&err);
+	strbuf_release(&path);
 }

@@ -4,7 +4,6 @@
  * included, and sends the two-way strategic merge patch between the object before and
  * after, as kubectl does; nothing is sent (or printed) when no image changes.
  */
-#include "api/patch/patch.h"
 #include "client/verbs.h"
 #include "kubectl/commands.h"
 #include "kubectl/jsonutil.h"
@@ -53,34 +52,17 @@ static int change_images(const struct image_opts *o, cJSON *spec, struct kerrors
 	return 0;
 }
 
-static void image_one(struct kctl *k, const struct image_opts *o, struct kobj *ob,
-		      struct kerrors *errs)
+static void image_one(struct kctl *k, struct kobj *ob, void *ud, struct kerrors *errs)
 {
+	const struct image_opts *o = ud;
 	if (kobj_fetch(k, ob, errs) < 0)
 		return;
-	cJSON *changed = cJSON_Duplicate(ob->obj, true), *patch = NULL, *out = NULL;
+	cJSON *changed = cJSON_Duplicate(ob->obj, true);
 	cJSON *spec = pod_spec(changed, ob->kind);
-	struct strbuf err = STRBUF_INIT;
-	if (!spec) {
+	if (!spec)
 		kerrors_addf(errs, "%s/%s has no pod template", ob->kind->resource, ob->name);
-	} else if (change_images(o, spec, errs) == 0 &&
-		   strategic_patch_two_way(ob->obj, changed, ob->kind->type, &patch, &err) < 0) {
-		kerrors_addf(errs, "%s", err.buf);
-	} else if (patch && !strategic_patch_is_empty(patch)) {
-		struct strbuf path = STRBUF_INIT;
-		kobj_path(ob, NULL, &path);
-		struct k8c_status_error e = K8C_STATUS_ERROR_INIT;
-		int rc = kpatch(k, path.buf, K8C_PATCH_STRATEGIC, patch, &out, &e);
-		if (rc < 0)
-			kerrors_add_api(k, errs, rc, &e);
-		else
-			kprint_op(k, &o->out, ob->kind, ob->name, out, "image updated");
-		k8c_status_error_release(&e);
-		strbuf_release(&path);
-	}
-	strbuf_release(&err);
-	cJSON_Delete(out);
-	cJSON_Delete(patch);
+	else if (change_images(o, spec, errs) == 0)
+		kobj_patch_changes(k, &o->out, ob, changed, "image updated", NULL, errs);
 	cJSON_Delete(changed);
 }
 
@@ -89,23 +71,18 @@ static int run_set_image(struct kctl *k, struct image_opts *o, const struct kstr
 	struct kstrv resources = KSTRV_INIT;
 	for (size_t i = 0; i < args->n; i++)
 		kstrv_push(strchr(args->v[i], '=') ? &o->pairs : &resources, args->v[i]);
-	struct kobjs objs = { 0 };
-	struct kerrors errs = KERRORS_INIT;
-	int r = kout_parse(k, o->output, false, &o->out);
-	if (r == 0 && !o->pairs.n) {
+	int r = kout_parse(k, o->output, false, &o->out) < 0;
+	if (!r && !o->pairs.n) {
 		kctl_errorf(k, "at least one image update is required");
-		r = -1;
+		r = 1;
 	}
 	struct kselect_opts so = { .selector = o->selector, .all = o->all,
 				   .recursive = o->recursive, .files = &o->files };
-	if (r == 0)
-		r = kselect(k, &resources, &so, &objs, &errs);
-	for (size_t i = 0; r == 0 && i < objs.n; i++)
-		image_one(k, o, &objs.v[i], &errs);
-	kobjs_release(&objs);
+	if (!r)
+		r = kselect_each(k, &resources, &so, image_one, o);
 	kstrv_release(&resources);
 	kstrv_release(&o->pairs);
-	return kerrors_finish(k, &errs) || r < 0;
+	return r;
 }
 
 int cmd_set_image(struct kctl *k, int argc, char **argv)

@@ -94,8 +94,7 @@ static void wait_one(struct kctl *k, const struct wait_opts *o, struct kobj *ob,
 	if (rc == 0) {
 		kprint_op(k, NULL, ob->kind, ob->name, NULL, "condition met");
 	} else if (rc == -ETIME) {
-		kerrors_addf(errs, "timed out waiting for the condition on %s/%s",
-			     ob->kind->resource, ob->name);
+		kerrors_timed_out(errs, ob->kind, ob->name);
 	} else {
 		errs->n++;
 	}

@@ -40,18 +40,48 @@ int workload_selector(const cJSON *sel, struct strbuf *out)
 	return r < 0 ? -EINVAL : 0;
 }
 
+/* Removes nulls and empty objects and lists, repeatedly: apimachinery's semantic
+ * equality holds absent, nil and empty the same. */
+static bool prune(cJSON *v)
+{
+	bool changed = false;
+	for (cJSON *c = v ? v->child : NULL, *next; c; c = next) {
+		next = c->next;
+		changed |= prune(c);
+		bool empty = cJSON_IsNull(c) || ((cJSON_IsObject(c) || cJSON_IsArray(c)) && !c->child);
+		if (empty && cJSON_IsObject(v)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/* A template as Semantic.DeepEqual sees it: typed (defaults of the codec applied,
+ * unknown fields gone), pod-template-hash removed, emptiness pruned. */
+static cJSON *canonical_template(const cJSON *t)
+{
+	struct k8c_pod_template_spec x = { 0 };
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	k8c_decode(&k8c_type_pod_template_spec, t, &x, 0, "", &errs);
+	k8c_strmap_remove(&x.metadata.labels, "pod-template-hash");
+	struct strbuf sb = STRBUF_INIT;
+	k8c_encode(&k8c_type_pod_template_spec, &x, &sb);
+	cJSON *json = cJSON_ParseWithLength(sb.buf, sb.len);
+	while (prune(json))
+		;
+	k8c_release(&k8c_type_pod_template_spec, &x);
+	field_errors_release(&errs);
+	strbuf_release(&sb);
+	return json;
+}
+
 bool workload_templates_equal(const cJSON *a, const cJSON *b)
 {
-	struct k8c_pod_template_spec x = { 0 }, y = { 0 };
-	struct field_errors errs = FIELD_ERRORS_INIT;
-	k8c_decode(&k8c_type_pod_template_spec, a, &x, 0, "", &errs);
-	k8c_decode(&k8c_type_pod_template_spec, b, &y, 0, "", &errs);
-	k8c_strmap_remove(&x.metadata.labels, "pod-template-hash");
-	k8c_strmap_remove(&y.metadata.labels, "pod-template-hash");
-	bool eq = k8c_equal(&k8c_type_pod_template_spec, &x, &y);
-	k8c_release(&k8c_type_pod_template_spec, &x);
-	k8c_release(&k8c_type_pod_template_spec, &y);
-	field_errors_release(&errs);
+	cJSON *x = canonical_template(a), *y = canonical_template(b);
+	bool eq = cJSON_Compare(x, y, true);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
 	return eq;
 }
 
