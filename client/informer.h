@@ -12,11 +12,14 @@
  * Handlers run on the informer's own thread, in event order, one at a time
  * per informer; they must be quick (enqueue a key, as controllers do) and
  * must not call k8c_informer_stop(). Objects they receive are borrowed for
- * the call; take a reference to keep one. A delete delivers the last state
- * the cache held. After a relist, objects that vanished are delivered as
- * deletes and changed ones as updates, so handlers never miss a transition
- * they could observe. A resync (if asked) re-delivers every cached object as
- * an update with old == new.
+ * the call; take a reference to keep one. A delete delivers the object's
+ * final state: the DELETED event's object, or after a relist the last state
+ * the cache held (only objects that were cached are delivered as deletes).
+ * An ADDED event for a cached key is delivered as an update, a MODIFIED one
+ * for an unknown key as an add. After a relist, objects that vanished are
+ * delivered as deletes and changed ones (another resourceVersion) as
+ * updates, so handlers never miss a transition they could observe. A resync
+ * (if asked) re-delivers every cached object as an update with old == new.
  *
  * Keys are "namespace/name", or "name" for cluster-scoped kinds
  * (k8c_obj_key). Lookups are thread-safe and never block on the network.
@@ -46,6 +49,15 @@ void *k8c_obj_new(const struct k8c_type *t);
 void k8c_obj_key(const void *obj, struct strbuf *out);
 /* Drops one reference to each of n objects and frees the array. NULL-safe. */
 void k8c_obj_unref_array(void **objs, size_t n);
+/* The type obj was made with (k8c_obj_new / k8c_obj_decode). */
+const struct k8c_type *k8c_obj_type(const void *obj);
+/*
+ * Decodes json (an object of kind k) non-strictly into a new shared object
+ * (count 1), filling kind and apiVersion when json lacks them (list items).
+ * Never fails: fields of the wrong type are left out, and *ret_partial (may
+ * be NULL) tells whether that happened. Thread-safe.
+ */
+void *k8c_obj_decode(const struct k8c_kind *k, const struct cJSON *json, bool *ret_partial);
 
 /* ---- informers --------------------------------------------------------- */
 
@@ -63,7 +75,7 @@ struct k8c_informer_options {
 	const char *namespace;      /* NULL: all namespaces */
 	const char *label_selector; /* NULL: everything */
 	const char *field_selector; /* NULL: everything; e.g. "spec.nodeName=node-1" */
-	int64_t resync_ms;          /* 0: never resync */
+	int64_t resync_ms;          /* 0: never resync; served to about a second */
 	int64_t page_size;          /* LIST limit; 0 = 500 */
 };
 
@@ -98,7 +110,12 @@ int k8c_informer_add_handlers(struct k8c_informer *inf, const struct k8c_informe
 #define K8C_INDEX_CONTROLLER "controller"
 int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index_fn fn);
 
-/* Starts the informer's thread (list, then watch). Returns 0 or a negative errno. */
+/*
+ * Starts the informer's thread (list, then watch; a 256 KiB stack). Returns
+ * 0 (also when already running), -EBUSY once stopped, or pthread_create's
+ * negative errno. Every request goes through the client's rate limiter: a
+ * process running many informers wants a client with qps < 0 (unlimited).
+ */
 int k8c_informer_start(struct k8c_informer *inf);
 
 /* True once the first LIST has been applied and its adds delivered. Thread-safe. */
@@ -111,9 +128,10 @@ bool k8c_informer_has_synced(struct k8c_informer *inf);
 bool k8c_informer_wait_synced(struct k8c_informer *inf, int64_t timeout_ms);
 
 /*
- * Stops the thread (cancels the watch; returns within a second) and waits
- * for it. No handler runs after it returns. Lookups still work on the last
- * state. Idempotent.
+ * Stops the thread (cancels the watch or the back-off sleep; returns within
+ * a second, or once a LIST page in flight is answered: those are bounded by
+ * the client's timeout_ms, else 60 s) and waits for it. No handler runs
+ * after it returns. Lookups still work on the last state. Idempotent.
  */
 void k8c_informer_stop(struct k8c_informer *inf);
 
@@ -125,6 +143,20 @@ const struct k8c_kind *k8c_informer_kind(const struct k8c_informer *inf);
 
 /* The resourceVersion the cache last reached ("" before the first list). Owned by the caller. */
 char *k8c_informer_resource_version(struct k8c_informer *inf);
+
+/* What an informer did so far (for tests and metrics); counters only grow. */
+struct k8c_informer_stats {
+	uint64_t lists;		/* complete LISTs applied (the first one and every relist) */
+	uint64_t list_errors;	/* LISTs that failed */
+	uint64_t watches;	/* watch streams run */
+	uint64_t expired;	/* watches that ended with 410 Expired (followed by a relist) */
+	uint64_t watch_errors;	/* watches that ended with another error (followed by a relist) */
+	uint64_t events;	/* watch events applied (bookmarks included) */
+	uint64_t decode_errors; /* objects with fields of the wrong type (cached without them) */
+};
+
+/* Copies inf's counters into *out. Thread-safe. */
+void k8c_informer_stats(struct k8c_informer *inf, struct k8c_informer_stats *out);
 
 /* ---- lookups (listers) --------------------------------------------------- */
 

@@ -20,7 +20,11 @@ struct k8c_leader_config {
 	int64_t lease_duration_ms; /* 0 = 15000 */
 	int64_t renew_deadline_ms; /* 0 = 10000 */
 	int64_t retry_period_ms;   /* 0 = 2000 */
-	/* Called on the elector's thread when this candidate starts / stops leading. */
+	/*
+	 * Called on the elector's thread when this candidate starts / stops leading; they
+	 * must return quickly (renewals wait for them) and must not call k8c_leader_stop().
+	 * After stepping down a candidate campaigns again, so on_started may run again.
+	 */
 	void (*on_started)(void *userdata);
 	void (*on_stopped)(void *userdata);
 	void *userdata;

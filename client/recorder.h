@@ -35,7 +35,17 @@ void k8c_recorder_eventf(struct k8c_recorder *r, const void *obj, const char *ty
 /* Waits up to timeout_ms for the backlog to be written (tests, clean shutdown). */
 bool k8c_recorder_flush(struct k8c_recorder *r, int64_t timeout_ms);
 
-/* Writes what is pending (up to a second), stops the thread and frees r. NULL-safe. */
+/*
+ * Events not written because the backlog was full (or the recorder stopping), or because
+ * obj had no kind, apiVersion or name or type was neither "Normal" nor "Warning".
+ * Thread-safe.
+ */
+uint64_t k8c_recorder_dropped(struct k8c_recorder *r);
+
+/*
+ * Writes what is pending (waiting up to a second, plus the one request that may be in
+ * flight, at most 10 s), drops the rest, stops the thread and frees r. NULL-safe.
+ */
 void k8c_recorder_free(struct k8c_recorder *r);
 
 #endif

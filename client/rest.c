@@ -1,7 +1,9 @@
 /*
- * rest.c - the client object: its configuration, the pool of curl handles that share one
- * connection cache (DNS, TLS sessions and connections, guarded by mutexes), and how a
- * handle is set up for a transfer. Sending and retrying live in request.c.
+ * rest.c - the client object: its configuration, the pool of curl handles (each keeps
+ * its own connection alive; DNS and TLS sessions are shared, guarded by mutexes), and how
+ * a handle is set up for a transfer. Connections are deliberately NOT shared: curl's
+ * shared connection cache is unsafe across concurrent threads (curl KNOWN_BUGS, issues
+ * 4915 and 13347) and corrupted the heap with hundreds of informers on one client. Sending and retrying live in request.c.
  */
 #include "client/rest_internal.h"
 
@@ -57,7 +59,6 @@ static CURLSH *share_new(struct k8c_client *c)
 	curl_share_setopt(s, CURLSHOPT_LOCKFUNC, share_lock);
 	curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, share_unlock);
 	curl_share_setopt(s, CURLSHOPT_USERDATA, c);
-	curl_share_setopt(s, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	curl_share_setopt(s, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(s, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	return s;

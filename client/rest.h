@@ -2,8 +2,8 @@
  * rest.h - a thread-safe REST client for the Kubernetes API on libcurl.
  *
  * One struct k8c_client per API server, shared by every thread of a process: it keeps a
- * pool of curl handles over one shared connection cache, so connections stay alive and
- * are reused across calls and threads. Every request waits for the client-side rate
+ * pool of curl handles, each keeping its connection alive, so connections are reused
+ * across calls and threads (a handle returns to the pool after each call). Every request waits for the client-side rate
  * limiter (token bucket, client-go's 5 qps / burst 10 unless configured, or unlimited),
  * and is retried with exponential back-off and jitter when that is safe:
  *   - the connection could not be made (nothing was sent): any method;

@@ -1,0 +1,210 @@
+/*
+ * informer_store.c - an informer's cache: a hash map from "ns/name" to the
+ * shared object, and per index a map from each index value to the set of
+ * keys having it, kept in step on every put and remove. Lookups copy out
+ * references sorted by key. Not thread-safe: the informer locks around it.
+ */
+#include "client/informer_internal.h"
+
+struct index_values {
+	char **v;
+	size_t n, alloc;
+};
+
+static void values_release(struct index_values *iv)
+{
+	for (size_t i = 0; i < iv->n; i++)
+		free(iv->v[i]);
+	free(iv->v);
+	*iv = (struct index_values){ 0 };
+}
+
+static bool values_has(const struct index_values *iv, const char *s)
+{
+	for (size_t i = 0; i < iv->n; i++)
+		if (!strcmp(iv->v[i], s))
+			return true;
+	return false;
+}
+
+static void add_value(char ***v, size_t *n, size_t *alloc, const char *s)
+{
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void index_namespace(const void *obj, char ***v, size_t *n, size_t *alloc)
+{
+	const struct k8c_object *o = obj;
+	if (o->metadata.namespace && *o->metadata.namespace)
+		add_value(v, n, alloc, o->metadata.namespace);
+}
+
+/* The uid of the ownerReference with controller: true (there is at most one). */
+static void index_controller(const void *obj, char ***v, size_t *n, size_t *alloc)
+{
+	const struct k8c_object *o = obj;
+	for (size_t i = 0; i < o->metadata.n_owner_references; i++) {
+		const struct k8c_owner_reference *r = &o->metadata.owner_references[i];
+		if (r->controller && r->uid) {
+			add_value(v, n, alloc, r->uid);
+			return;
+		}
+	}
+}
+
+void informer_store_init(struct informer_store *s)
+{
+	*s = (struct informer_store){ .items = HASHMAP_INIT };
+	informer_store_add_index(s, K8C_INDEX_NAMESPACE, index_namespace);
+	informer_store_add_index(s, K8C_INDEX_CONTROLLER, index_controller);
+}
+
+static void free_key_set(void *set)
+{
+	hashmap_release(set, NULL);
+	free(set);
+}
+
+static void unref_value(void *obj)
+{
+	k8c_obj_unref(obj);
+}
+
+void informer_store_release(struct informer_store *s)
+{
+	hashmap_release(&s->items, unref_value);
+	for (size_t i = 0; i < s->n_indexes; i++) {
+		hashmap_release(&s->indexes[i].values, free_key_set);
+		free(s->indexes[i].name);
+	}
+	free(s->indexes);
+	*s = (struct informer_store){ .items = HASHMAP_INIT };
+}
+
+int informer_store_add_index(struct informer_store *s, const char *name, k8c_index_fn fn)
+{
+	for (size_t i = 0; i < s->n_indexes; i++)
+		if (!strcmp(s->indexes[i].name, name))
+			return -EEXIST;
+	ALLOC_GROW(s->indexes, s->n_indexes + 1, s->alloc_indexes);
+	s->indexes[s->n_indexes++] =
+		(struct informer_index){ .name = xstrdup(name), .fn = fn, .values = HASHMAP_INIT };
+	return 0;
+}
+
+static void index_values_of(const struct informer_index *ix, const void *obj,
+			    struct index_values *out)
+{
+	*out = (struct index_values){ 0 };
+	if (obj)
+		ix->fn(obj, &out->v, &out->n, &out->alloc);
+}
+
+static void set_add(struct informer_index *ix, const char *value, const char *key)
+{
+	struct hashmap *set = hashmap_get(&ix->values, value);
+	if (!set) {
+		set = xcalloc(1, sizeof(*set));
+		hashmap_put(&ix->values, value, set);
+	}
+	hashmap_put(set, key, NULL);
+}
+
+static void set_remove(struct informer_index *ix, const char *value, const char *key)
+{
+	struct hashmap *set = hashmap_get(&ix->values, value);
+	if (!set)
+		return;
+	hashmap_remove(set, key);
+	if (set->count == 0)
+		free_key_set(hashmap_remove(&ix->values, value)); /* no empty sets left behind */
+}
+
+/* Moves key from old's index values to obj's (either may be NULL). */
+static void reindex(struct informer_store *s, const char *key, const void *old, const void *obj)
+{
+	for (size_t i = 0; i < s->n_indexes; i++) {
+		struct informer_index *ix = &s->indexes[i];
+		struct index_values was, now;
+		index_values_of(ix, old, &was);
+		index_values_of(ix, obj, &now);
+		for (size_t j = 0; j < was.n; j++)
+			if (!values_has(&now, was.v[j]))
+				set_remove(ix, was.v[j], key);
+		for (size_t j = 0; j < now.n; j++)
+			if (!values_has(&was, now.v[j]))
+				set_add(ix, now.v[j], key);
+		values_release(&was);
+		values_release(&now);
+	}
+}
+
+void *informer_store_put(struct informer_store *s, const char *key, void *obj)
+{
+	void *old = hashmap_put(&s->items, key, obj);
+	reindex(s, key, old, obj);
+	return old;
+}
+
+void *informer_store_remove(struct informer_store *s, const char *key)
+{
+	void *old = hashmap_remove(&s->items, key);
+	if (old)
+		reindex(s, key, old, NULL);
+	return old;
+}
+
+void *informer_store_get(const struct informer_store *s, const char *key)
+{
+	return hashmap_get(&s->items, key);
+}
+
+struct keyed {
+	const char *key;
+	void *obj;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+/* Sorts n keyed objects and hands out references to them in *ret. */
+static size_t sorted_refs(struct keyed *k, size_t n, void ***ret)
+{
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	void **out = xmalloc((n ? n : 1) * sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = k8c_obj_ref(k[i].obj);
+	*ret = out;
+	return n;
+}
+
+size_t informer_store_list(const struct informer_store *s, void ***ret)
+{
+	struct keyed *k = xmalloc((s->items.count ? s->items.count : 1) * sizeof(*k));
+	size_t n = 0, pos = 0;
+	for (struct hashmap_entry *e; (e = hashmap_next(&s->items, &pos));)
+		k[n++] = (struct keyed){ e->key, e->value };
+	size_t r = sorted_refs(k, n, ret);
+	free(k);
+	return r;
+}
+
+size_t informer_store_by_index(const struct informer_store *s, const char *index,
+			       const char *value, void ***ret)
+{
+	const struct hashmap *set = NULL;
+	for (size_t i = 0; i < s->n_indexes; i++)
+		if (!strcmp(s->indexes[i].name, index))
+			set = hashmap_get(&s->indexes[i].values, value ? value : "");
+	size_t count = set ? set->count : 0;
+	struct keyed *k = xmalloc((count ? count : 1) * sizeof(*k));
+	size_t n = 0, pos = 0;
+	for (struct hashmap_entry *e; set && (e = hashmap_next(set, &pos));)
+		k[n++] = (struct keyed){ e->key, hashmap_get(&s->items, e->key) };
+	size_t r = sorted_refs(k, n, ret);
+	free(k);
+	return r;
+}
