@@ -10,9 +10,13 @@
 #   fixtures.py SERVER status PATH JSON    merge JSON into the status of the object at PATH
 #   fixtures.py SERVER revisions NS DEPLOY two ReplicaSets (revisions 1, 2) of DEPLOY
 #   fixtures.py SERVER unfinalize PATH     drop the finalizers of the object at PATH
+#   fixtures.py SERVER kubelet NODE        a stand-in kubelet until killed: binds pending
+#                                          pods to NODE, marks them Running and Ready, and
+#                                          ends graceful deletions (no real kubelet yet)
 import http.client
 import json
 import sys
+import time
 import urllib.parse
 
 
@@ -232,6 +236,43 @@ def pods(api, ns, n):
             "spec": {"containers": [{"name": "c", "image": "k8c.local/busybox"}]}})
 
 
+def kubelet_step(api, node, pod):
+    meta = pod["metadata"]
+    base = "/api/v1/namespaces/%s/pods/%s" % (meta["namespace"], meta["name"])
+    if meta.get("deletionTimestamp"):
+        api.call("DELETE", base, {"gracePeriodSeconds": 0, "preconditions": {"uid": meta["uid"]}})
+    elif not pod["spec"].get("nodeName"):
+        api.call("POST", base + "/binding", {
+            "apiVersion": "v1", "kind": "Binding", "metadata": {"name": meta["name"]},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": node}})
+    elif pod.get("status", {}).get("phase") != "Running":
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        api.call("PATCH", base + "/status", {"status": {
+            "phase": "Running", "podIP": "10.1.0.1", "hostIP": "10.0.0.1", "startTime": now,
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": now}],
+            "containerStatuses": [{"name": c["name"], "image": c["image"], "imageID": "",
+                                   "ready": True, "restartCount": 0, "started": True,
+                                   "state": {"running": {"startedAt": now}}}
+                                  for c in pod["spec"]["containers"]]}},
+            "application/merge-patch+json")
+
+
+def kubelet(server, node):
+    """Polls every pod ten times a second: enough for a test's handful of pods."""
+    while True:
+        api = Api(server)
+        try:
+            while True:
+                for pod in api.call("GET", "/api/v1/pods")["items"]:
+                    try:
+                        kubelet_step(api, node, pod)
+                    except SystemExit:
+                        pass  # raced with a controller: the next round sees the news
+                time.sleep(0.1)
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.1)
+
+
 def main():
     server, what = sys.argv[1], sys.argv[2]
     api = Api(server)
@@ -243,6 +284,8 @@ def main():
         api.set_status(sys.argv[3], json.loads(sys.argv[4]))
     elif what == "revisions":
         revisions(api, sys.argv[3], sys.argv[4])
+    elif what == "kubelet":
+        kubelet(server, sys.argv[3])
     elif what == "unfinalize":
         api.call("PATCH", sys.argv[3], {"metadata": {"finalizers": None}}, "application/merge-patch+json")
     else:

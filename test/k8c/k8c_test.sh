@@ -38,14 +38,17 @@ kc() { "$kubectl_bin" --server "$server" "$@"; }
 k8() { "$k8c_bin" --server "$server" "$@"; }
 fixture() { "$K8C_PYTHON" "$here/fixtures.py" "$server" "$@"; }
 
-# mask: what may differ between two runs of the same command in two namespaces.
+# mask: what may differ between two runs of the same command in two namespaces (and
+# what the API server allocates: cluster IPs, node ports).
 mask() {
   sed -E -e 's/\bns[ab]\b/nsX/g' \
     -e "s/(['\"])kubectl /\\1k8c /g" \
     -e 's/[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [-+][0-9]{4}/DATE-TIME-XXXXXXXXXXXXXXX/g' \
     -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g' \
     -e 's/"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"/"TIME"/g' \
-    -e 's/(resourceVersion"?: "?)[0-9]+/\1RV/g'
+    -e 's/(resourceVersion"?: "?)[0-9]+/\1RV/g' \
+    -e 's/\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b/IP/g' \
+    -e 's/("nodePort": )[0-9]+/\1PORT/g'
 }
 
 # run_both KUBECTL_NS K8C_NS ARGS...: stdout+stderr+status of each (run side by side),
