@@ -9,67 +9,18 @@
 #
 #   k8c_test.sh APISERVER_BINARY K8C_BINARY
 #
-# Hooks for later: once the kubelet serves pods/log and the controllers run, add the
-# happy paths to case logs_errors (logs -f, --tail, --previous of a running pod) and
-# case rollout_status (a rollout driven by the Deployment controller instead of
-# statuses written by this script); everything they need from k8c exists.
+# Here the statuses a kubelet or a controller would write are written by the suite
+# itself (fixtures.py); k8c_e2e.sh runs rollouts the real controller manager drives.
+# Hook for later: once a kubelet serves pods/log, add the happy paths (logs -f, --tail,
+# --previous of a running pod) to case logs_errors; k8c already streams them.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../hack/lib.sh"
 source "$here/../lib/checks.sh"
+source "$here/lib.sh"
 
-apiserver=$1
 k8c_bin=$2
-work=$(mktemp -d /tmp/k8c-cli-XXXXXX)
-pids=()
-stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_all; [ "$failed" = 0 ] && rm -rf "$work"' EXIT
-kubectl_bin=$(k8c_debian_kubectl) || exit 1
-
-"$apiserver" --port 0 --port-file "$work/port" --data-dir "$work/data" >"$work/apiserver.log" 2>&1 &
-pids+=("$!")
-wait_for 20 "the port file" test -s "$work/port"
-server="http://127.0.0.1:$(cat "$work/port")"
-wait_for 20 "k8c-apiserver /readyz" curl -sf "$server/readyz"
-export KUBECONFIG=/dev/null HOME="$work" TZ=UTC
-cd "$work" || exit 1
-
-kc() { "$kubectl_bin" --server "$server" "$@"; }
-k8() { "$k8c_bin" --server "$server" "$@"; }
-fixture() { "$K8C_PYTHON" "$here/fixtures.py" "$server" "$@"; }
-
-# mask: what may differ between two runs of the same command in two namespaces (and
-# what the API server allocates: cluster IPs, node ports).
-mask() {
-  sed -E -e 's/\bns[ab]\b/nsX/g' \
-    -e "s/(['\"])kubectl /\\1k8c /g" \
-    -e 's/[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [-+][0-9]{4}/DATE-TIME-XXXXXXXXXXXXXXX/g' \
-    -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UID/g' \
-    -e 's/"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"/"TIME"/g' \
-    -e 's/(resourceVersion"?: "?)[0-9]+/\1RV/g' \
-    -e 's/\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b/IP/g' \
-    -e 's/("nodePort": )[0-9]+/\1PORT/g'
-}
-
-# run_both KUBECTL_NS K8C_NS ARGS...: stdout+stderr+status of each (run side by side),
-# masked, in $A and $B.
-run_both() {
-  local na=$1 nb=$2 p; shift 2
-  { kc -n "$na" "$@" >"$work/a.out" 2>&1; echo "rc=$?" >>"$work/a.out"; } &
-  p=$!
-  k8 -n "$nb" "$@" >"$work/b.out" 2>&1; echo "rc=$?" >>"$work/b.out"
-  wait "$p"
-  A=$(mask <"$work/a.out"); B=$(mask <"$work/b.out")
-}
-
-# same_rw ARGS...: kubectl in nsa and k8c in nsb give the same output.
-same_rw() {
-  run_both nsa nsb "$@"
-  [ "$A" = "$B" ] || _fail "k8c $* differs from kubectl:"$'\n'"$(diff <(echo "$A") <(echo "$B"))"
-}
-
-# tick: ages blanked out, width kept (alignment is still compared).
-tick() { perl -pe 's/\b(\d+[smhdy](\d+[smh])?)\b/"~" x length($1)/ge'; }
+k8c_suite_start "$1"
 
 # same_ro NS ARGS...: a read-only command on the same objects. The two read them a
 # fraction of a second apart, so an age may tick in between: ages are blanked, and a
@@ -91,7 +42,6 @@ same_ro_aged() {
   A=$(ages <<<"$A"); B=$(ages <<<"$B")
   [ "$A" = "$B" ] || _fail "k8c $* differs from kubectl:"$'\n'"$(diff <(echo "$A") <(echo "$B") | head -20)"
 }
-ages() { sed -E 's/[0-9]+[smhdy]([0-9]+[smh])?$/AGE/'; }
 
 # objects_same TYPE NAME: what kubectl left in nsa equals what k8c left in nsb.
 objects_same() {
@@ -123,47 +73,6 @@ for _ in $(seq 50); do /bin/true; done
 t2=$(date +%s%N)
 echo "    start-up: k8c version --client $(( (t1 - t0) / 50000 ))us per run, /bin/true $(( (t2 - t1) / 50000 ))us"
 check "[ $(( (t1 - t0) / 50000000 )) -lt 100 ]" "k8c starts in well under 100 ms"
-
-manifest() { # manifest IMAGE WITH_ENV_B
-  cat <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: $1
-        env:
-        - {name: A, value: "1"}
-$( [ "$2" = yes ] && echo '        - {name: B, value: "2"}' )
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  selector: {app: web}
-  ports:
-  - port: 80
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: conf}
-data: {a: "1", b: "2"}
-YAML
-}
 
 case_begin apply_created_configured_unchanged
 manifest k8c.local/busybox:1 yes >web.yaml
