@@ -21,7 +21,8 @@ k8c_bin=$3
 k8c_suite_start "$1"
 "$manager" --server "$server" --leader-elect=false >"$work/manager.log" 2>&1 &
 pids+=("$!")
-fixture kubelet node-1 >"$work/kubelet.log" 2>&1 &
+# started directly (not through the fixture function) so that $! is its own pid
+"$K8C_PYTHON" "$here/fixtures.py" "$server" kubelet node-1 >"$work/kubelet.log" 2>&1 &
 pids+=("$!")
 
 # same ARGS...: kubectl in nsa and k8c in nsb, side by side, print the same (ages of

@@ -186,13 +186,14 @@ done
 same_ro nsr describe pod d1-2222-aaaaa --show-events=false
 
 case_begin get_watch
-kc -n nsr get deploy d1 -w >wa.txt 2>&1 &
+# background runs call the binaries directly, so that $! is their own pid
+"$kubectl_bin" --server "$server" -n nsr get deploy d1 -w >wa.txt 2>&1 &
 pa=$!
-k8 -n nsr get deploy d1 -w >wb.txt 2>&1 &
+"$k8c_bin" --server "$server" -n nsr get deploy d1 -w >wb.txt 2>&1 &
 pb=$!
-kc -n nsr get pods -w >pa.txt 2>&1 &
+"$kubectl_bin" --server "$server" -n nsr get pods -w >pa.txt 2>&1 &
 qa=$!
-k8 -n nsr get pods -w >pb.txt 2>&1 &
+"$k8c_bin" --server "$server" -n nsr get pods -w >pb.txt 2>&1 &
 qb=$!
 pids+=("$pa" "$pb" "$qa" "$qb")
 wait_for 20 "both deployment watches to print the object" sh -c "[ \$(grep -c d1 wa.txt) -ge 1 ] && [ \$(grep -c d1 wb.txt) -ge 1 ]"
@@ -245,7 +246,7 @@ done
 same_rw rollout status deploy/web --watch=false
 same_rw rollout status deploy/web --timeout=1s
 fixture status /apis/apps/v1/namespaces/nsb/deployments/web '{"replicas":2,"updatedReplicas":0,"availableReplicas":0}'
-k8 -n nsb rollout status deploy/web >status.txt 2>&1 &
+"$k8c_bin" --server "$server" -n nsb rollout status deploy/web >status.txt 2>&1 &
 ps=$!
 pids+=("$ps")
 wait_for 20 "the first progress line" grep -q 'new replicas have been updated' status.txt
@@ -274,9 +275,9 @@ for c in "delete cm c1" "delete cm nope" "delete cm nope --ignore-not-found" "de
 done
 for ns in nsa nsb; do fixture unfinalize /api/v1/namespaces/$ns/services/web2; fixture unfinalize /api/v1/namespaces/$ns/services/web3; done
 for mode in foreground orphan; do
-  kc -n nsa delete svc web4 web5 --cascade=$mode >da.txt 2>&1 &
+  "$kubectl_bin" --server "$server" -n nsa delete svc web4 web5 --cascade=$mode >da.txt 2>&1 &
   da=$!
-  k8 -n nsb delete svc web4 web5 --cascade=$mode >db.txt 2>&1 &
+  "$k8c_bin" --server "$server" -n nsb delete svc web4 web5 --cascade=$mode >db.txt 2>&1 &
   db=$!
   pids+=("$da" "$db")
   fin=$([ $mode = foreground ] && echo foregroundDeletion || echo orphan)
@@ -312,9 +313,9 @@ for c in "wait deploy/web --for=condition=Available" "wait deploy/web --for=cond
   "wait deploy --all --for=condition=Available=True --timeout=2s" "wait cm/conf --for=delete --timeout=1s"; do
   same_rw $c
 done
-kc -n nsa wait cm/conf --for=delete --timeout=20s >da.txt 2>&1 &
+"$kubectl_bin" --server "$server" -n nsa wait cm/conf --for=delete --timeout=20s >da.txt 2>&1 &
 da=$!
-k8 -n nsb wait cm/conf --for=delete --timeout=20s >db.txt 2>&1 &
+"$k8c_bin" --server "$server" -n nsb wait cm/conf --for=delete --timeout=20s >db.txt 2>&1 &
 db=$!
 pids+=("$da" "$db")
 sleep 0.5 # both are watching (their output would be wrong, not late, if not)
