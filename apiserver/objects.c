@@ -181,8 +181,12 @@ void api_respond_stored(struct api_request *r, int code, const char *bytes, size
 {
 	struct strbuf out = STRBUF_INIT;
 	cache_splice_rv(&out, bytes, len, rev, NULL, NULL);
-	respond_json(r, code, out.buf, out.len);
-	strbuf_release(&out);
+	if (r->respond_object) {
+		r->respond_object(r, code, out.buf, out.len);
+		strbuf_release(&out);
+	} else { /* the spliced copy is the answer: no second copy */
+		http_respond_buf(r->http, code, "application/json", &out);
+	}
 }
 
 void api_respond_cached(struct api_request *r, int code, const struct cache_obj *o)
