@@ -6,13 +6,13 @@
  * `updates` times at `rate` per second from `writers` threads and measures,
  * for every event at every stream, the time from the write's answer to the
  * event's receipt (one process, one CLOCK_MONOTONIC), the events lost, and
- * the server's RSS before the watches, with them idle and after the
- * updates. Prints one JSON object.
+ * the server's RSS (rss_kib): at the start, before the watches (after the
+ * warm-up), with them idle and after the updates. Prints one JSON object.
  *
  * Usage: k8c-bench-watch --server URL [--server-pid PID] [--watchers 1000]
  *            [--updates 10000] [--pods 100] [--rate 500] [--writers 4] [--mix]
  *            [--namespace default] [--drain-seconds 30] [--max-seconds 120] [--progress]
- *            [--warm-up]
+ *            [--warm-up] [--watch-threads 4]
  * No update starts after --max-seconds (the run reports how many were sent).
  * --warm-up first writes every update once with no watcher, at full speed,
  * so that the RSS growth measured is the watchers' and not the caches'.
@@ -29,7 +29,7 @@
 struct opts {
 	const char *server, *ns;
 	long server_pid;
-	size_t watchers, updates, pods, writers;
+	size_t watchers, updates, pods, writers, watch_threads;
 	double rate, drain_s, max_s;
 	bool mix, progress, warm_up;
 };
@@ -117,9 +117,10 @@ static int open_watches(const struct opts *o, struct watch_set *ws, int64_t rv)
 		}
 	}
 	strbuf_release(&path);
+	watch_set_start(ws);
 	while (watch_set_ready(ws) + watch_set_failed(ws) < o->watchers &&
 	       time_mono_ns() < deadline)
-		watch_set_pump(ws, 100);
+		usleep(20000);
 	return watch_set_ready(ws) == o->watchers ? 0 : -ETIMEDOUT;
 }
 
@@ -230,7 +231,7 @@ static int64_t warm_up(const struct opts *o, const struct bench_server *srv, int
 }
 
 struct measured {
-	long rss_before, rss_watching, rss_after;
+	long rss_start, rss_before, rss_watching, rss_after;
 	double server_cpu, client_cpu, write_seconds, connect_seconds;
 	size_t expected, lost;
 	struct watch_totals t;
@@ -246,7 +247,7 @@ static void run_updates(const struct opts *o, struct watch_set *ws, struct write
 
 	writer_start(wr);
 	for (int64_t shown = time_mono_ns(); !writer_done(wr);) {
-		watch_set_pump(ws, 5);
+		usleep(5000);
 		if (o->progress && time_mono_ns() - shown > K8C_NSEC_PER_SEC) {
 			shown = time_mono_ns();
 			fprintf(stderr, "k8c-bench-watch: %zu writes started, %zu events received, "
@@ -259,7 +260,7 @@ static void run_updates(const struct opts *o, struct watch_set *ws, struct write
 	int64_t deadline = time_mono_ns() + (int64_t)(o->drain_s * 1e9);
 	while (watch_set_received(ws) < want && watch_set_failed(ws) < o->watchers &&
 	       time_mono_ns() < deadline)
-		watch_set_pump(ws, 20);
+		usleep(20000);
 	m->server_cpu = cpu_of(o->server_pid) - cpu0;
 	m->client_cpu = self_cpu() - self0;
 	m->write_seconds = (double)(wr->t_end - wr->t0) / 1e9;
@@ -290,9 +291,10 @@ static void print_json(const struct opts *o, struct measured *m)
 		    "\"unexpected\":%zu,\"out_of_order\":%zu,\"failed_watches\":%zu,"
 		    "\"bytes\":%zu,", m->expected, m->t.received, m->lost, m->t.before_ack,
 		    m->t.unexpected, m->t.out_of_order, m->t.failed, m->t.bytes);
-	strbuf_addf(&out, "\"rss_kib\":{\"before\":%ld,\"watching\":%ld,\"after\":%ld},"
-		    "\"server_cpu_seconds\":%.3f,\"client_cpu_seconds\":%.3f}", m->rss_before,
-		    m->rss_watching, m->rss_after, m->server_cpu, m->client_cpu);
+	strbuf_addf(&out, "\"rss_kib\":{\"start\":%ld,\"before\":%ld,\"watching\":%ld,"
+		    "\"after\":%ld},\"server_cpu_seconds\":%.3f,\"client_cpu_seconds\":%.3f}",
+		    m->rss_start, m->rss_before, m->rss_watching, m->rss_after, m->server_cpu,
+		    m->client_cpu);
 	puts(out.buf);
 	strbuf_release(&out);
 }
@@ -301,7 +303,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: k8c-bench-watch --server URL [--server-pid PID] [--watchers N] "
 			"[--updates N] [--pods N] [--rate R] [--writers N] [--mix] "
-			"[--namespace NS] [--drain-seconds S] [--max-seconds S] [--progress] [--warm-up]\n");
+			"[--namespace NS] [--drain-seconds S] [--max-seconds S] [--progress] [--warm-up] [--watch-threads N]\n");
 	exit(2);
 }
 
@@ -321,6 +323,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "progress", no_argument, NULL, 'P' },
 		{ "max-seconds", required_argument, NULL, 'M' },
 		{ "warm-up", no_argument, NULL, 'U' },
+		{ "watch-threads", required_argument, NULL, 'T' },
 		{ 0 },
 	};
 	int c;
@@ -340,6 +343,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'P': o->progress = true; break;
 		case 'M': o->max_s = strtod(optarg, NULL); break;
 		case 'U': o->warm_up = true; break;
+		case 'T': o->watch_threads = strtoul(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
@@ -351,7 +355,7 @@ static void parse(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { .ns = "default", .watchers = 1000, .updates = 10000, .pods = 100,
-			  .rate = 500, .writers = 4, .drain_s = 30, .max_s = 120 };
+			  .rate = 500, .writers = 4, .drain_s = 30, .max_s = 120, .watch_threads = 4 };
 	struct bench_server srv;
 	struct ack_table acks;
 	struct measured m = { 0 };
@@ -362,10 +366,11 @@ int main(int argc, char **argv)
 	struct rlimit nofile = { o.watchers + 256, o.watchers + 256 };
 	setrlimit(RLIMIT_NOFILE, &nofile);
 	int64_t rv = create_pods(&o, &srv);
+	m.rss_start = rss_kib(o.server_pid);
 	if (rv < 0 || (o.warm_up && (rv = warm_up(&o, &srv, rv)) < 0))
 		return 1;
 	ack_table_init(&acks, o.updates);
-	struct watch_set *ws = watch_set_new(&srv, &acks, o.updates);
+	struct watch_set *ws = watch_set_new(&srv, &acks, o.updates, o.watch_threads);
 	m.rss_before = rss_kib(o.server_pid);
 	int64_t t = time_mono_ns();
 	if (open_watches(&o, ws, rv) < 0) {
@@ -374,8 +379,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	m.connect_seconds = (double)(time_mono_ns() - t) / 1e9;
-	for (t = time_mono_ns(); time_mono_ns() < t + K8C_NSEC_PER_SEC / 2;)
-		watch_set_pump(ws, 50); /* the server's threads settle into waiting */
+	usleep(500000); /* the server's threads settle into waiting */
 	m.rss_watching = rss_kib(o.server_pid);
 	struct writer_run wr = { .srv = &srv, .ns = o.ns, .pods = o.pods, .updates = o.updates,
 				 .threads = o.writers, .rate = o.rate, .acks = &acks,

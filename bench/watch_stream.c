@@ -10,6 +10,7 @@
 #include "bench/watch_stream.h"
 
 #include <netinet/tcp.h>
+#include <stdatomic.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@
 
 #define HEAD_MAX 384 /* the type and metadata.resourceVersion come first */
 #define RV_KEY "\"resourceVersion\":\""
+
+enum count { READY, FAILED, RECEIVED, N_COUNTS };
 
 enum stream_state { ST_CONNECTING, ST_HEADERS, ST_SIZE, ST_DATA, ST_CRLF, ST_FAILED };
 
@@ -39,13 +42,16 @@ struct early {
 	uint32_t stream;
 };
 
-struct watch_set {
+struct watch_loop {
 	const struct bench_server *srv;
 	const struct ack_table *acks;
+	pthread_t thread;
+	const atomic_bool *stop;
 	int ep;
 	struct stream *st;
 	size_t n, alloc;
-	size_t ready, failed, received, unexpected, out_of_order, bytes;
+	atomic_size_t count[N_COUNTS]; /* read by the set's thread */
+	size_t unexpected, out_of_order, bytes;
 	int64_t *last_ns; /* per update: the latest receipt */
 	size_t updates;
 	struct lat_rec each;
@@ -54,11 +60,9 @@ struct watch_set {
 	char buf[1 << 16];
 };
 
-struct watch_set *watch_set_new(const struct bench_server *srv, const struct ack_table *acks,
-				size_t updates)
+static void loop_init(struct watch_loop *s, const struct bench_server *srv,
+		      const struct ack_table *acks, size_t updates)
 {
-	struct watch_set *s = xcalloc(1, sizeof(*s));
-
 	s->srv = srv;
 	s->acks = acks;
 	s->updates = updates;
@@ -66,13 +70,10 @@ struct watch_set *watch_set_new(const struct bench_server *srv, const struct ack
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->ep < 0)
 		abort();
-	return s;
 }
 
-void watch_set_free(struct watch_set *s)
+static void loop_release(struct watch_loop *s)
 {
-	if (!s)
-		return;
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->st[i].fd >= 0)
 			close(s->st[i].fd);
@@ -84,23 +85,22 @@ void watch_set_free(struct watch_set *s)
 	free(s->last_ns);
 	free(s->early);
 	lat_rec_release(&s->each);
-	free(s);
 }
 
-static void fail(struct watch_set *s, struct stream *w)
+static void fail(struct watch_loop *s, struct stream *w)
 {
 	if (w->st == ST_FAILED)
 		return;
 	if (w->st != ST_CONNECTING && w->st != ST_HEADERS)
-		s->ready--;
+		s->count[READY]--;
 	w->st = ST_FAILED;
-	s->failed++;
+	s->count[FAILED]++;
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
 }
 
-int watch_set_add(struct watch_set *s, const char *path)
+static int loop_add(struct watch_loop *s, const char *path)
 {
 	int one = 1;
 
@@ -126,7 +126,7 @@ int watch_set_add(struct watch_set *s, const char *path)
 }
 
 /* An event of stream w ended at now: match its resourceVersion with a write's ack. */
-static void on_event(struct watch_set *s, struct stream *w, int64_t now)
+static void on_event(struct watch_loop *s, struct stream *w, int64_t now)
 {
 	static const char modified[] = "{\"type\":\"MODIFIED\"";
 
@@ -143,7 +143,7 @@ static void on_event(struct watch_set *s, struct stream *w, int64_t now)
 		return;
 	}
 	w->last_rv = rv;
-	s->received++;
+	s->count[RECEIVED]++;
 	const struct ack_slot *a = ack_table_get(s->acks, rv);
 	if (!a) { /* its writer has not read the answer yet: matched at the end */
 		ALLOC_GROW(s->early, s->n_early + 1, s->alloc_early);
@@ -157,7 +157,7 @@ static void on_event(struct watch_set *s, struct stream *w, int64_t now)
 }
 
 /* Body bytes of w's stream (inside chunks): split into events. */
-static void feed_events(struct watch_set *s, struct stream *w, const char *p, size_t n,
+static void feed_events(struct watch_loop *s, struct stream *w, const char *p, size_t n,
 			int64_t now)
 {
 	while (n && w->st != ST_FAILED) {
@@ -178,7 +178,7 @@ static void feed_events(struct watch_set *s, struct stream *w, const char *p, si
 }
 
 /* One byte of a chunk-size line ("1f2a\r\n", extensions ignored). */
-static void feed_size(struct watch_set *s, struct stream *w, char c)
+static void feed_size(struct watch_loop *s, struct stream *w, char c)
 {
 	if (c == '\n') {
 		if (!w->chunk) {
@@ -200,7 +200,7 @@ static void feed_size(struct watch_set *s, struct stream *w, char c)
 }
 
 /* Body bytes of w's stream: the chunked framing. */
-static void feed_body(struct watch_set *s, struct stream *w, const char *p, size_t n, int64_t now)
+static void feed_body(struct watch_loop *s, struct stream *w, const char *p, size_t n, int64_t now)
 {
 	s->bytes += n;
 	while (n && w->st != ST_FAILED) {
@@ -226,7 +226,7 @@ static void feed_body(struct watch_set *s, struct stream *w, const char *p, size
 }
 
 /* Bytes of the answer's head; the rest (body) once it is complete. */
-static void feed_headers(struct watch_set *s, struct stream *w, const char *p, size_t n,
+static void feed_headers(struct watch_loop *s, struct stream *w, const char *p, size_t n,
 			 int64_t now)
 {
 	strbuf_add(&w->head, p, n);
@@ -241,7 +241,7 @@ static void feed_headers(struct watch_set *s, struct stream *w, const char *p, s
 	}
 	size_t body_at = (size_t)(eoh + 4 - w->head.buf);
 	w->st = ST_SIZE;
-	s->ready++;
+	s->count[READY]++;
 	struct strbuf rest = STRBUF_INIT;
 	strbuf_add(&rest, w->head.buf + body_at, w->head.len - body_at);
 	strbuf_release(&w->head);
@@ -262,7 +262,7 @@ static bool send_request(struct stream *w)
 	return true;
 }
 
-static void pump_stream(struct watch_set *s, struct stream *w)
+static void pump_stream(struct watch_loop *s, struct stream *w)
 {
 	if (w->st == ST_FAILED)
 		return;
@@ -294,38 +294,22 @@ static void pump_stream(struct watch_set *s, struct stream *w)
 	}
 }
 
-void watch_set_pump(struct watch_set *s, int timeout_ms)
+static void *loop_main(void *arg)
 {
+	struct watch_loop *s = arg;
 	struct epoll_event evs[256];
-	int n = epoll_wait(s->ep, evs, ARRAY_SIZE(evs), timeout_ms);
 
-	for (int i = 0; i < n; i++)
-		pump_stream(s, &s->st[evs[i].data.u64]);
+	while (!atomic_load(s->stop)) {
+		int n = epoll_wait(s->ep, evs, ARRAY_SIZE(evs), 20);
+		for (int i = 0; i < n; i++)
+			pump_stream(s, &s->st[evs[i].data.u64]);
+	}
+	return NULL;
 }
 
-size_t watch_set_ready(const struct watch_set *s)
+/* Matches the early events of loop s, adds its figures to t and its receipts to last_ns. */
+static void loop_finish(struct watch_loop *s, struct watch_totals *t, int64_t *last_ns)
 {
-	return s->ready;
-}
-
-size_t watch_set_failed(const struct watch_set *s)
-{
-	return s->failed;
-}
-
-size_t watch_set_received(const struct watch_set *s)
-{
-	return s->received;
-}
-
-size_t watch_set_stream_received(const struct watch_set *s, size_t i)
-{
-	return s->st[i].received;
-}
-
-void watch_set_finish(struct watch_set *s, const struct update_rec *upd, struct watch_totals *t)
-{
-	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < s->n_early; i++) {
 		const struct early *e = &s->early[i];
 		const struct ack_slot *a = ack_table_get(s->acks, e->rv);
@@ -340,14 +324,119 @@ void watch_set_finish(struct watch_set *s, const struct update_rec *upd, struct 
 			s->last_ns[a->update] = e->at_ns;
 	}
 	for (size_t i = 0; i < s->updates; i++)
-		if (upd[i].rv > 0 && s->last_ns[i])
-			lat_rec_add(&t->every, s->last_ns[i] > upd[i].ack_ns ?
-				    s->last_ns[i] - upd[i].ack_ns : 0);
-	t->each = s->each;
-	memset(&s->each, 0, sizeof(s->each));
-	t->received = s->received - s->unexpected;
-	t->unexpected = s->unexpected;
-	t->out_of_order = s->out_of_order;
-	t->failed = s->failed;
-	t->bytes = s->bytes;
+		if (s->last_ns[i] > last_ns[i])
+			last_ns[i] = s->last_ns[i];
+	lat_rec_merge(&t->each, &s->each);
+	t->received += atomic_load(&s->count[RECEIVED]) - s->unexpected;
+	t->unexpected += s->unexpected;
+	t->out_of_order += s->out_of_order;
+	t->failed += atomic_load(&s->count[FAILED]);
+	t->bytes += s->bytes;
+}
+
+struct watch_set {
+	struct watch_loop *loops;
+	size_t n_loops, n_streams;
+	atomic_bool stop;
+	bool running;
+	size_t updates;
+};
+
+struct watch_set *watch_set_new(const struct bench_server *srv, const struct ack_table *acks,
+				size_t updates, size_t threads)
+{
+	struct watch_set *s = xcalloc(1, sizeof(*s));
+
+	s->n_loops = threads ? threads : 1;
+	s->updates = updates;
+	s->loops = xcalloc(s->n_loops, sizeof(*s->loops));
+	atomic_init(&s->stop, false);
+	for (size_t i = 0; i < s->n_loops; i++) {
+		loop_init(&s->loops[i], srv, acks, updates);
+		s->loops[i].stop = &s->stop;
+	}
+	return s;
+}
+
+int watch_set_add(struct watch_set *s, const char *path)
+{
+	int r = loop_add(&s->loops[s->n_streams % s->n_loops], path);
+
+	if (r >= 0)
+		s->n_streams++;
+	return r;
+}
+
+void watch_set_start(struct watch_set *s)
+{
+	for (size_t i = 0; i < s->n_loops; i++)
+		if (pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]))
+			abort();
+	s->running = true;
+}
+
+void watch_set_stop(struct watch_set *s)
+{
+	if (!s->running)
+		return;
+	atomic_store(&s->stop, true);
+	for (size_t i = 0; i < s->n_loops; i++)
+		pthread_join(s->loops[i].thread, NULL);
+	s->running = false;
+}
+
+void watch_set_free(struct watch_set *s)
+{
+	if (!s)
+		return;
+	watch_set_stop(s);
+	for (size_t i = 0; i < s->n_loops; i++)
+		loop_release(&s->loops[i]);
+	free(s->loops);
+	free(s);
+}
+
+/* The sum of one counter over the loops. */
+static size_t sum(const struct watch_set *s, enum count c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_loops; i++)
+		n += atomic_load(&s->loops[i].count[c]);
+	return n;
+}
+
+size_t watch_set_ready(const struct watch_set *s)
+{
+	return sum(s, READY);
+}
+
+size_t watch_set_failed(const struct watch_set *s)
+{
+	return sum(s, FAILED);
+}
+
+size_t watch_set_received(const struct watch_set *s)
+{
+	return sum(s, RECEIVED);
+}
+
+size_t watch_set_stream_received(const struct watch_set *s, size_t i)
+{
+	return s->loops[i % s->n_loops].st[i / s->n_loops].received;
+}
+
+void watch_set_finish(struct watch_set *s, const struct update_rec *upd, struct watch_totals *t)
+{
+	int64_t *last_ns = xcalloc(s->updates ? s->updates : 1, sizeof(*last_ns));
+
+	watch_set_stop(s);
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < s->n_loops; i++)
+		loop_finish(&s->loops[i], t, last_ns);
+	for (size_t i = 0; i < s->updates; i++)
+		if (upd[i].rv > 0 && last_ns[i])
+			lat_rec_add(&t->every, last_ns[i] > upd[i].ack_ns ?
+				    last_ns[i] - upd[i].ack_ns : 0);
+	free(last_ns);
 }

@@ -5,7 +5,9 @@
  * only the head of each event is kept, enough to read its type and
  * resourceVersion; the receipt time of an event (when its last byte
  * arrived) is matched against the write's acknowledgement in the ack table.
- * Single-threaded: every function runs on the thread that made the set.
+ * The streams are spread over a few threads, each with its own epoll, so
+ * that the watching side keeps up even on a loaded machine. The functions
+ * run on the thread that made the set.
  */
 #ifndef K8C_BENCH_WATCH_STREAM_H
 #define K8C_BENCH_WATCH_STREAM_H
@@ -15,21 +17,25 @@
 struct watch_set;
 
 /*
- * A set for streams to srv; acks is read for every event received, and
- * updates bounds the update indexes it holds. Never fails.
+ * A set for streams to srv, read by `threads` threads; acks is read for every
+ * event received, and updates bounds the update indexes it holds. Never fails.
  */
 struct watch_set *watch_set_new(const struct bench_server *srv, const struct ack_table *acks,
-				size_t updates);
-/* Closes every stream and frees s. NULL-safe. */
+				size_t updates, size_t threads);
+/* Stops the threads, closes every stream and frees s. NULL-safe. */
 void watch_set_free(struct watch_set *s);
 
-/* Opens a watch stream on path ("/api/v1/...?watch=true&..."); returns its index or -errno. */
+/*
+ * Opens a watch stream on path ("/api/v1/...?watch=true&..."); returns its
+ * index or -errno. Only before watch_set_start().
+ */
 int watch_set_add(struct watch_set *s, const char *path);
+/* Starts the threads that read the streams. */
+void watch_set_start(struct watch_set *s);
+/* Stops and joins them (no-op when not running). */
+void watch_set_stop(struct watch_set *s);
 
-/* Reads what has arrived, waiting up to timeout_ms for something to. */
-void watch_set_pump(struct watch_set *s, int timeout_ms);
-
-/* How many streams have their 200 answer's headers. */
+/* How many streams have their 200 answer's headers (the counters: any time). */
 size_t watch_set_ready(const struct watch_set *s);
 /* How many streams failed (refused, not 200, closed, an ERROR event, a malformed event). */
 size_t watch_set_failed(const struct watch_set *s);
@@ -48,13 +54,14 @@ struct watch_totals {
 	size_t bytes;         /* body bytes received */
 };
 
-/* The received count of stream i (matched events only; valid after watch_set_finish). */
+/* The received count of stream i (matched events only; valid after watch_set_finish()). */
 size_t watch_set_stream_received(const struct watch_set *s, size_t i);
 
 /*
- * Matches the events that arrived before their ack was published and fills
- * t (which the caller releases with lat_rec_release on each and every).
- * upd holds the writes (for their ack times). Call once, after the writers ended.
+ * Stops the threads, matches the events that arrived before their ack was
+ * published and fills t (which the caller releases with lat_rec_release on
+ * each and every). upd holds the writes (for their ack times). Call once,
+ * after the writers ended.
  */
 void watch_set_finish(struct watch_set *s, const struct update_rec *upd, struct watch_totals *t);
 
