@@ -353,14 +353,16 @@ static bool hand_over(struct http_push *p)
 	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	/* under the lock: a stream the pusher ends at once is not reaped before it is registered */
 	pthread_mutex_lock(&p->pu->lock);
-	p->registered = epoll_ctl(p->pu->ep, EPOLL_CTL_ADD, p->fd, &ev) == 0;
+	bool ok = epoll_ctl(p->pu->ep, EPOLL_CTL_ADD, p->fd, &ev) == 0;
+	p->registered = ok;
 	bool sig = enqueue_ready(p->pu, p); /* a first fill: what was queued before */
 	pthread_mutex_unlock(&p->pu->lock);
+	/* from here on p may be finished by the pusher at any moment: only ok is ours */
 	if (sig)
 		signal_pusher(p->pu);
-	if (!p->registered)
+	if (!ok)
 		p->ops->release(p->ctx);
-	return p->registered;
+	return ok;
 }
 
 /* libmicrohttpd's content callback: runs once, on the connection's thread, for the whole stream. */
