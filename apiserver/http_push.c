@@ -224,9 +224,12 @@ static void reap(struct http_pusher *pu)
 		}
 		pthread_mutex_lock(&pu->lock);
 		p->registered = false;
-		for (size_t j = 0; p->queued && j < pu->ready.n; j++)
-			if (pu->ready.items[j] == p)
+		for (size_t j = 0; p->queued && j < pu->ready.n; j++) {
+			if (pu->ready.items[j] == p) {
 				pu->ready.items[j] = pu->ready.items[--pu->ready.n];
+				break;
+			}
+		}
 		pthread_mutex_unlock(&pu->lock);
 		pthread_mutex_lock(&p->lock);
 		p->over = true;

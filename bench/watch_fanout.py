@@ -11,18 +11,20 @@ Writes OUT/watch_fanout.json.
 import benchlib
 from benchlib import binary, ms, rate, run_json
 
-RATE = 500  # updates per second, offered open-loop by 16 writer connections
+RATE = 200  # updates per second, offered open-loop by 16 writer connections: 200,000 events/s
 
 
 def run(a, name, watchers, updates, mix):
+    """One k8c-bench-watch run on a fresh API server. The unfiltered run first writes every
+    update once with no watcher (--warm-up), so that its RSS figures are the watchers'."""
     srv = benchlib.apiserver(a, name)
     try:
         cmd = [binary(a, "bench/k8c-bench-watch"), "--server", srv.url,
                "--server-pid", str(srv.proc.pid), "--watchers", str(watchers),
                "--updates", str(updates), "--rate", str(RATE), "--writers", "16",
                "--drain-seconds", "5" if a.quick else "30",
-               "--max-seconds", "10" if a.quick else "120", "--warm-up"]
-        j = run_json(cmd + (["--mix"] if mix else []), timeout=600)
+               "--max-seconds", "10" if a.quick else "120"]
+        j = run_json(cmd + (["--mix"] if mix else ["--warm-up"]), timeout=600)
     finally:
         srv.stop()
     rss = j["rss_kib"]
@@ -30,7 +32,8 @@ def run(a, name, watchers, updates, mix):
     # warm-up: SQLite's page cache, the watch cache's ring), which is the write path's
     writes = rss["before"] - rss["start"]
     j["kib_per_watcher"] = {"idle": (rss["watching"] - rss["before"]) / watchers,
-                            "after": (rss["after"] - rss["before"] - writes) / watchers}
+                            "after": (rss["after"] - rss["before"] - writes) / watchers
+                            if not mix else None}
     return j
 
 
@@ -41,7 +44,8 @@ def row(what, j):
             rate(w["count"] / max(w["seconds"], 1e-9)), ms(w["p99_ms"]), d["count"],
             ms(d["p50_ms"]), ms(d["p99_ms"]), ms(d["max_ms"]), ms(every["p50_ms"]),
             ms(every["p99_ms"]), ms(every["max_ms"]), j["lost"],
-            "%.1f / %.1f KiB" % (j["kib_per_watcher"]["idle"], j["kib_per_watcher"]["after"]),
+            "%.1f KiB / %s" % (j["kib_per_watcher"]["idle"], "-" if j["kib_per_watcher"]["after"]
+                               is None else "%.1f KiB" % j["kib_per_watcher"]["after"]),
             "%.1f µs" % (j["server_cpu_seconds"] * 1e6 / n),
             "%.1f µs" % (j["client_cpu_seconds"] * 1e6 / n)]
 
@@ -57,7 +61,7 @@ def main():
                                        / 1024),
             ["watchers' selectors", "watchers", "updates sent", "writes/s", "write p99",
              "events delivered", "delivery p50", "p99", "max", "to every watcher p50", "p99",
-             "max", "lost", "server RSS per watcher (idle / after*)", "server CPU per event",
+             "max", "lost", "server RSS per watcher (idle / after*)", "server CPU per event (writes included)",
              "watcher-side CPU per event"],
             [row("none", alln), row("mix: none, label, spec.nodeName, metadata.name", mix)])
     r.note("delivery: from the moment the writer had read the PATCH's answer to the moment the "
@@ -71,8 +75,12 @@ def main():
     worst_p99 = max(alln["delivery"]["p99_ms"], mix["delivery"]["p99_ms"])
     lost = alln["lost"] + mix["lost"] + alln["failed_watches"] + mix["failed_watches"]
     kib = max(alln["kib_per_watcher"]["idle"], alln["kib_per_watcher"]["after"])
-    r.target("delivery p99, write answered -> event at every watcher", "<= 50 ms",
+    r.target("delivery p99, write answered -> event at a watcher, over every event at every "
+             "watcher", "<= 50 ms",
              ms(worst_p99), worst_p99 <= 50, worst_p99)
+    worst_all = max(alln["delivery_to_all"]["p99_ms"], mix["delivery_to_all"]["p99_ms"])
+    r.target("p99 per update, write answered -> event at the last of its watchers", "<= 50 ms",
+             ms(worst_all), worst_all <= 50, worst_all)
     r.target("events lost (and watches failed)", "0", str(lost), lost == 0, lost)
     sent = min(alln["sent"], mix["sent"])
     r.target("updates written at %d/s within the time" % RATE, "%d" % updates, str(sent),
