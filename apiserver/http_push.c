@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -368,6 +369,28 @@ static bool hand_over(struct http_push *p)
 	return ok;
 }
 
+/*
+ * Gives back the stack pages wholly below the caller's frame, which handling
+ * the request touched and a parked connection thread no longer needs: below
+ * the stack pointer nothing is live (the margin covers the red zone and the
+ * wait that follows); a page used again later is simply faulted in afresh.
+ */
+static void drop_stack_below_here(void)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t size;
+	char here;
+
+	if (pthread_getattr_np(pthread_self(), &a))
+		return;
+	int r = pthread_attr_getstack(&a, &lo, &size);
+	pthread_attr_destroy(&a);
+	uintptr_t end = ((uintptr_t)&here - 1024) & ~(uintptr_t)4095;
+	if (!r && end > (uintptr_t)lo)
+		madvise(lo, end - (uintptr_t)lo, MADV_DONTNEED);
+}
+
 /* libmicrohttpd's content callback: runs once, on the connection's thread, for the whole stream. */
 static ssize_t push_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -379,6 +402,7 @@ static ssize_t push_read(void *cls, uint64_t pos, char *buf, size_t max)
 	p->started = true;
 	if (!hand_over(p))
 		return MHD_CONTENT_READER_END_WITH_ERROR;
+	drop_stack_below_here();
 	pthread_mutex_lock(&p->lock);
 	while (!p->over)
 		pthread_cond_wait(&p->cond, &p->lock);
