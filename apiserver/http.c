@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/timeutil.h"
@@ -75,6 +77,55 @@ void http_respond_buf(struct http_request *r, int code, const char *content_type
 	size_t len;
 	char *body = strbuf_detach(sb, &len);
 	http_respond(r, code, content_type, body, len);
+}
+
+struct stream {
+	const struct http_stream_ops *ops;
+	void *ctx;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	long n = s->ops->read(s->ctx, buf, max);
+	if (n == HTTP_STREAM_END)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	s->ops->release(s->ctx);
+	free(s);
+}
+
+void http_respond_stream(struct http_request *r, int code, const char *content_type,
+			 const struct http_stream_ops *ops, void *ctx)
+{
+	struct stream *s = xmalloc(sizeof(*s));
+	s->ops = ops;
+	s->ctx = ctx;
+	struct MHD_Response *resp =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192, stream_read, s, stream_free);
+	queue(r, code, content_type, resp);
+}
+
+bool http_client_gone(const struct http_request *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return true;
+	struct pollfd p = { .fd = ci->connect_fd, .events = POLLIN | POLLRDHUP };
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+		return true;
+	char c;
+	return recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 static struct http_pusher *pusher_for(struct http_server *s)

@@ -3,8 +3,8 @@
  *
  * Model: one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
  * handler may block (waiting for a group commit, or for the watch cache to
- * catch up) without stalling other clients; watch streams are written by one
- * pusher thread instead (http_respond_push). A request's body
+ * catch up) without stalling other clients; watch streams are written by the
+ * server's pusher threads instead (http_respond_push). A request's body
  * is collected whole (up to HTTP_MAX_BODY bytes; larger ones are answered 413
  * without being kept in memory) and then the handler runs once. It must
  * answer exactly once with http_respond*(), from the calling thread.
@@ -52,6 +52,27 @@ void http_respond_buf(struct http_request *r, int code, const char *content_type
 		      struct strbuf *sb);
 
 /*
+ * A streamed (chunked) answer pulled by the connection's own thread (pod
+ * logs). read() fills at most max bytes of buf and returns how many, or
+ * HTTP_STREAM_END to finish, or HTTP_STREAM_ERROR to abort the connection; it
+ * runs on the connection's thread and may block (it should wake at least
+ * every second and return 0 if it has nothing, so that a client that went
+ * away is noticed). release() frees ctx once the stream is over, whatever
+ * the reason. For many long-lived streams (watches) use a pushed stream.
+ */
+#define HTTP_STREAM_END (-1)
+#define HTTP_STREAM_ERROR (-2)
+struct http_stream_ops {
+	long (*read)(void *ctx, char *buf, size_t max);
+	void (*release)(void *ctx);
+};
+void http_respond_stream(struct http_request *r, int code, const char *content_type,
+			 const struct http_stream_ops *ops, void *ctx);
+
+/* True when the client of r has closed its side of the connection. */
+bool http_client_gone(const struct http_request *r);
+
+/*
  * A pushed stream: a long-lived chunked answer (a watch) written by the
  * server's pusher thread, which serves every such stream of the server from
  * one epoll loop, so that a thousand watches cost one wake-up per batch of
@@ -60,8 +81,6 @@ void http_respond_buf(struct http_request *r, int code, const char *content_type
  * copied text, plus references to bytes owned elsewhere (an event's shared
  * JSON), written with sendmsg() without being copied.
  */
-#define HTTP_STREAM_END (-1)
-#define HTTP_STREAM_ERROR (-2)
 struct http_out;
 struct http_push;
 struct http_push_ops {
