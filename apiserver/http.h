@@ -2,8 +2,9 @@
  * http.h - the API server's HTTP layer on libmicrohttpd.
  *
  * Model: one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
- * handler may block (waiting for a group commit, for the watch cache to catch
- * up, or for watch events) without stalling other clients. A request's body
+ * handler may block (waiting for a group commit, or for the watch cache to
+ * catch up) without stalling other clients; watch streams are written by the
+ * server's pusher threads instead (http_respond_push). A request's body
  * is collected whole (up to HTTP_MAX_BODY bytes; larger ones are answered 413
  * without being kept in memory) and then the handler runs once. It must
  * answer exactly once with http_respond*(), from the calling thread.
@@ -22,8 +23,10 @@
 #define HTTP_MAX_BODY_DRAIN (64 * 1024 * 1024)
 
 struct MHD_Connection;
+struct http_server;
 
 struct http_request {
+	struct http_server *server;
 	struct MHD_Connection *conn;
 	const char *method; /* "GET", "POST", ... */
 	const char *path;   /* URL path, without the query */
@@ -31,6 +34,7 @@ struct http_request {
 	bool body_too_large;
 	bool responded;
 	bool discard; /* an internal sub-request: answers are recorded (status) but not sent */
+	bool http11;      /* HTTP/1.1: a stream of unknown length is chunked */
 	int64_t start_ns; /* monotonic, when the request arrived */
 	int status;       /* the status code answered, for metrics */
 };
@@ -48,12 +52,13 @@ void http_respond_buf(struct http_request *r, int code, const char *content_type
 		      struct strbuf *sb);
 
 /*
- * A streamed (chunked) answer. read() fills at most max bytes of buf and
- * returns how many, or HTTP_STREAM_END to finish, or HTTP_STREAM_ERROR to
- * abort the connection; it runs on the connection's thread and may block
- * (it should wake at least every second and return 0 if it has nothing, so
- * that a client that went away is noticed). release() frees ctx once the
- * stream is over, whatever the reason.
+ * A streamed (chunked) answer pulled by the connection's own thread (pod
+ * logs). read() fills at most max bytes of buf and returns how many, or
+ * HTTP_STREAM_END to finish, or HTTP_STREAM_ERROR to abort the connection; it
+ * runs on the connection's thread and may block (it should wake at least
+ * every second and return 0 if it has nothing, so that a client that went
+ * away is noticed). release() frees ctx once the stream is over, whatever
+ * the reason. For many long-lived streams (watches) use a pushed stream.
  */
 #define HTTP_STREAM_END (-1)
 #define HTTP_STREAM_ERROR (-2)
@@ -67,10 +72,53 @@ void http_respond_stream(struct http_request *r, int code, const char *content_t
 /* True when the client of r has closed its side of the connection. */
 bool http_client_gone(const struct http_request *r);
 
+/*
+ * A pushed stream: a long-lived chunked answer (a watch) written by the
+ * server's pusher thread, which serves every such stream of the server from
+ * one epoll loop, so that a thousand watches cost one wake-up per batch of
+ * events instead of a thousand; the connection's own thread only sleeps
+ * until the stream is over. What is pushed is gathered in a struct http_out:
+ * copied text, plus references to bytes owned elsewhere (an event's shared
+ * JSON), written with sendmsg() without being copied.
+ */
+struct http_out;
+struct http_push;
+struct http_push_ops {
+	/*
+	 * Appends the stream's next bytes to out (appending nothing is fine).
+	 * Returns 0; HTTP_STREAM_END to end the stream once out is written;
+	 * HTTP_STREAM_ERROR to abort the connection. Runs on the pusher thread
+	 * when the stream is woken and about once a second (for timeouts and
+	 * bookmarks), never while earlier bytes are still unwritten; must not block.
+	 */
+	int (*fill)(void *ctx, struct http_out *out);
+	/*
+	 * Frees ctx once the stream is over, whatever the reason; no fill() and
+	 * no http_push_wake() may follow. Runs on the pusher thread, or on the
+	 * connection's thread if the stream never started.
+	 */
+	void (*release)(void *ctx);
+};
+/*
+ * Answers r with a pushed stream of ops and ctx. The handle it returns is
+ * valid until ops->release(ctx) has run: the owner of ctx may pass it to
+ * http_push_wake() until then.
+ */
+struct http_push *http_respond_push(struct http_request *r, int code, const char *content_type,
+				    const struct http_push_ops *ops, void *ctx);
+/* Asks for a fill() of p soon. Any thread; cheap when p is already waiting for one. */
+void http_push_wake(struct http_push *p);
+/* The copied part of out: what is appended to it follows every reference added so far. */
+struct strbuf *http_out_text(struct http_out *out);
+/*
+ * Appends len bytes at data, not copied: they must stay valid until
+ * unref(owner), which runs once they are written (or dropped), on the pusher thread.
+ */
+void http_out_add_ref(struct http_out *out, const void *data, size_t len, void (*unref)(void *),
+		      void *owner);
+
 /* Called once per complete request (body collected); must answer it. */
 typedef void (*http_handler_fn)(void *ctx, struct http_request *r);
-
-struct http_server;
 
 /*
  * Starts serving on bind_address:port (port 0 picks a free one; see
@@ -81,8 +129,8 @@ int http_server_start(const char *bind_address, int port, http_handler_fn handle
 /* The port actually listened on. */
 int http_server_port(const struct http_server *s);
 /*
- * Stops accepting, waits for every connection thread to finish (streams must
- * have been told to end first), frees s. NULL-safe.
+ * Stops accepting, waits for every connection thread to finish (pushed
+ * streams must have been told to end first), stops the pusher, frees s. NULL-safe.
  */
 void http_server_stop(struct http_server *s);
 

@@ -1,7 +1,8 @@
 /*
  * rest_watch.c - WATCH: a chunked stream of newline-delimited JSON events
  * ({"type":"ADDED","object":{...}}), fed by a watch-cache watcher and written
- * from the connection's own thread. Implements resourceVersion resume,
+ * by the HTTP server's pusher thread (http_respond_push), which the watcher
+ * wakes when events arrive. Implements resourceVersion resume,
  * synthetic ADDED events for the current state, bookmarks, timeoutSeconds,
  * 410 Expired as an ERROR event, and Table-shaped events for kubectl get -w.
  */
@@ -11,95 +12,78 @@
 
 #define DEFAULT_TIMEOUT_S 1800
 #define BOOKMARK_IDLE_NS (5 * K8C_NSEC_PER_SEC)
-#define EVENTS_PER_WAKE 64
+#define EVENTS_PER_FILL 128 /* per chunk: a slow client's backlog goes out in large writes */
 
 struct watch_stream {
 	struct api_request r; /* a copy: the handler's frame is gone once streaming */
 	struct api_filter filter;
 	struct cache_watcher *w;
-	struct strbuf pending;
-	size_t sent;
+	struct http_push *push;
 	int64_t deadline_ns;
 	int64_t last_write_ns;
 	bool bookmarks;
 	bool columns_sent;
-	bool ending;
 };
 
-static void add_event(struct watch_stream *ws, const struct cache_event *e)
+static void unref_obj(void *obj)
 {
-	static const char *const names[] = { "ADDED", "MODIFIED", "DELETED" };
-	struct strbuf *out = &ws->pending;
-	strbuf_addf(out, "{\"type\":\"%s\",\"object\":", names[e->type]);
+	cache_obj_unref(obj);
+}
+
+/* Appends event e, taking its reference: the object's JSON is written from the cache, not copied. */
+static void add_event(struct watch_stream *ws, struct http_out *out, struct cache_event *e)
+{
+	static const char *const heads[] = { "{\"type\":\"ADDED\",\"object\":",
+					     "{\"type\":\"MODIFIED\",\"object\":",
+					     "{\"type\":\"DELETED\",\"object\":" };
+	struct strbuf *text = http_out_text(out);
+	strbuf_addstr(text, heads[e->type]);
 	if (ws->r.as_table) {
 		struct table_writer tw;
-		table_begin_event(&tw, &ws->r, out, e->rev, !ws->columns_sent);
+		table_begin_event(&tw, &ws->r, text, e->rev, !ws->columns_sent);
 		table_add(&tw, e->obj);
 		table_end(&tw);
 		ws->columns_sent = true;
+		cache_event_release(e);
 	} else {
-		strbuf_add(out, e->obj->json, e->obj->len);
+		http_out_add_ref(out, e->obj->json, e->obj->len, unref_obj, e->obj);
+		e->obj = NULL;
 	}
-	strbuf_addstr(out, "}\n");
+	strbuf_addstr(text, "}\n");
 }
 
-static void add_bookmark(struct watch_stream *ws)
+static void add_bookmark(struct watch_stream *ws, struct http_out *out)
 {
 	const struct k8c_kind *k = ws->r.kind;
-	strbuf_addf(&ws->pending, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\","
+	strbuf_addf(http_out_text(out), "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\","
 		    "\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\","
 		    "\"creationTimestamp\":null}}}\n", k->kind, k->group_version,
 		    (long long)cache_watcher_rev(ws->w));
 }
 
-/* Fills ws->pending with what is next; returns false when the stream is over. */
-static bool refill(struct watch_stream *ws)
+/* The pusher's fill(): what is queued, a bookmark when idle, the end at the deadline. */
+static int stream_fill(void *ctx, struct http_out *out)
 {
+	struct watch_stream *ws = ctx;
 	int64_t now = time_mono_ns();
-	if (ws->ending || now >= ws->deadline_ns) {
-		if (!ws->ending && ws->bookmarks)
-			add_bookmark(ws);
-		ws->ending = true;
-		return ws->pending.len > 0;
+	if (now >= ws->deadline_ns) {
+		if (ws->bookmarks)
+			add_bookmark(ws, out);
+		return HTTP_STREAM_END;
 	}
-	int64_t wait_ms = (ws->deadline_ns - now) / K8C_NSEC_PER_MSEC;
-	struct cache_event ev[EVENTS_PER_WAKE];
-	int n = cache_watcher_next(ws->w, ev, EVENTS_PER_WAKE, wait_ms < 1000 ? wait_ms : 1000);
-	if (n < 0) { /* ended by the cache: the client re-watches from its last revision */
-		ws->ending = true;
-		return false;
-	}
-	for (int i = 0; i < n; i++) {
-		add_event(ws, &ev[i]);
-		cache_event_release(&ev[i]);
-	}
-	now = time_mono_ns();
+	struct cache_event ev[EVENTS_PER_FILL];
+	int n = cache_watcher_take(ws->w, ev, EVENTS_PER_FILL);
+	if (n < 0) /* ended by the cache: the client re-watches from its last revision */
+		return HTTP_STREAM_END;
+	for (int i = 0; i < n; i++)
+		add_event(ws, out, &ev[i]);
 	if (n > 0)
 		ws->last_write_ns = now;
 	else if (ws->bookmarks && now - ws->last_write_ns >= BOOKMARK_IDLE_NS) {
-		add_bookmark(ws);
+		add_bookmark(ws, out);
 		ws->last_write_ns = now;
 	}
-	return true;
-}
-
-static long stream_read(void *ctx, char *buf, size_t max)
-{
-	struct watch_stream *ws = ctx;
-	if (ws->sent == ws->pending.len) {
-		strbuf_reset(&ws->pending);
-		ws->sent = 0;
-		if (!refill(ws))
-			return HTTP_STREAM_END;
-		if (!ws->pending.len)
-			return http_client_gone(ws->r.http) ? HTTP_STREAM_ERROR : 0;
-	}
-	size_t n = ws->pending.len - ws->sent;
-	if (n > max)
-		n = max;
-	memcpy(buf, ws->pending.buf + ws->sent, n);
-	ws->sent += n;
-	return (long)n;
+	return 0;
 }
 
 static void stream_release(void *ctx)
@@ -107,11 +91,15 @@ static void stream_release(void *ctx)
 	struct watch_stream *ws = ctx;
 	cache_watcher_stop(ws->w);
 	api_filter_release(&ws->filter);
-	strbuf_release(&ws->pending);
 	free(ws);
 }
 
-static const struct http_stream_ops watch_ops = { stream_read, stream_release };
+static void stream_wake(void *ctx)
+{
+	http_push_wake(ctx);
+}
+
+static const struct http_push_ops watch_ops = { stream_fill, stream_release };
 
 /* Answers 200 with a single ERROR event, as Kubernetes does for watch errors. */
 static void respond_error_event(struct api_request *r, int code, const char *reason,
@@ -145,9 +133,7 @@ void rest_watch(struct api_request *r)
 	}
 	struct watch_stream *ws = xcalloc(1, sizeof(*ws));
 	ws->r = *r;
-	strbuf_init(&ws->pending, 0);
 	if (api_filter_init(&ws->r, &ws->filter) < 0) {
-		strbuf_release(&ws->pending);
 		free(ws);
 		return;
 	}
@@ -174,5 +160,8 @@ void rest_watch(struct api_request *r)
 	ws->deadline_ns = time_mono_ns() + timeout_s * K8C_NSEC_PER_SEC;
 	ws->last_write_ns = time_mono_ns();
 	ws->bookmarks = api_query_bool(http_query(r->http, "allowWatchBookmarks"));
-	http_respond_stream(r->http, 200, "application/json", &watch_ops, ws);
+	struct cache_watcher *w = ws->w; /* ws belongs to the stream from here on */
+	struct http_push *push = http_respond_push(r->http, 200, "application/json", &watch_ops, ws);
+	if (push)
+		cache_watcher_set_notify(w, stream_wake, push);
 }

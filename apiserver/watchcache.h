@@ -142,13 +142,20 @@ struct cache_watcher;
 int watch_cache_watch(struct watch_cache *c, const struct k8c_kind *k, const struct cache_filter *f,
 		      int64_t after_rev, struct cache_watcher **ret_watcher);
 /*
- * Takes up to max pending events into out (references: release with
- * cache_event_release), waiting at most timeout_ms for the first. Returns the
- * count (0 on timeout), or -EPIPE when the watcher was ended (it fell too far
- * behind, or the cache is stopping). One thread per watcher.
+ * Sets what w's consumer is told when events arrive in w's empty queue and
+ * when w is ended: notify(ctx) runs on the thread that delivers events, with
+ * the cache's locks held, so it must only wake the consumer (never call into
+ * the cache). Calls it once at once if w already has events or has ended.
+ * Set once, before w is consumed.
  */
-int cache_watcher_next(struct cache_watcher *w, struct cache_event *out, size_t max,
-		       int64_t timeout_ms);
+void cache_watcher_set_notify(struct cache_watcher *w, void (*notify)(void *ctx), void *ctx);
+/*
+ * Takes up to max pending events into out (references: release with
+ * cache_event_release), without waiting. Returns the count (0 when none is
+ * pending), or -EPIPE when the watcher was ended (it fell too far behind, or
+ * the cache is stopping) and nothing is left. Any thread, one consumer.
+ */
+int cache_watcher_take(struct cache_watcher *w, struct cache_event *out, size_t max);
 /* The revision of the last event taken, or of the watch start. */
 int64_t cache_watcher_rev(const struct cache_watcher *w);
 /* Unregisters and frees w; pending events are dropped. NULL-safe. */

@@ -48,7 +48,8 @@ struct cache_watcher {
 	void *match_ctx;
 	char *index_key; /* key in kc->indexed, or NULL when unindexed */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	void (*notify)(void *ctx); /* (lock) told when events arrive in an empty queue */
+	void *notify_ctx;
 	struct cache_event *q; /* ring buffer of pending events */
 	size_t q_cap, q_head, q_n;
 	bool ended;

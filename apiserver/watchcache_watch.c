@@ -3,13 +3,12 @@
  * object name or by the kind's indexed field, so an event only visits the
  * watchers it may concern), filtering with Kubernetes' semantics (an object
  * that stops matching is a DELETED event for that watcher), per-watcher
- * queues, and the watcher's side: waiting for and taking events.
+ * queues, and the watcher's side: being told of events and taking them.
  */
-#include <time.h>
-
 #include "apiserver/watchcache_internal.h"
 
 #define MAX_QUEUED 200000 /* a watcher further behind than this is ended */
+#define KEEP_QUEUED 64      /* a drained queue larger than this is freed */
 
 bool cache_watcher_matches(const struct cache_watcher *w, const struct cache_obj *o)
 {
@@ -20,6 +19,13 @@ bool cache_watcher_matches(const struct cache_watcher *w, const struct cache_obj
 	if (w->index_value && !streq_null(w->index_value, o->index_value))
 		return false;
 	return !w->match || w->match(w->match_ctx, o);
+}
+
+/* Tells w's consumer (w->lock held). */
+static void notify(struct cache_watcher *w)
+{
+	if (w->notify)
+		w->notify(w->notify_ctx);
 }
 
 static void enqueue(struct cache_watcher *w, enum cache_event_type type, int64_t rev,
@@ -33,7 +39,7 @@ static void enqueue(struct cache_watcher *w, enum cache_event_type type, int64_t
 	if (w->q_n == w->q_cap) {
 		if (w->q_cap >= MAX_QUEUED) {
 			w->ended = true; /* too slow: the client will re-watch from its last revision */
-			pthread_cond_signal(&w->cond);
+			notify(w);
 			pthread_mutex_unlock(&w->lock);
 			return;
 		}
@@ -49,7 +55,7 @@ static void enqueue(struct cache_watcher *w, enum cache_event_type type, int64_t
 	cache_obj_ref(obj);
 	w->q[(w->q_head + w->q_n) % w->q_cap] = (struct cache_event){ type, rev, obj };
 	if (w->q_n++ == 0)
-		pthread_cond_signal(&w->cond);
+		notify(w);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -108,7 +114,7 @@ static void end_watcher(struct cache_watcher *w)
 {
 	pthread_mutex_lock(&w->lock);
 	w->ended = true;
-	pthread_cond_signal(&w->cond);
+	notify(w);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -179,11 +185,6 @@ static struct cache_watcher *watcher_new(struct watch_cache *c, struct kind_cach
 	w->index_key = key.len ? strbuf_detach(&key, NULL) : NULL;
 	strbuf_release(&key);
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
 	atomic_fetch_add(&c->n_watchers, 1);
 	return w;
 }
@@ -240,27 +241,31 @@ int watch_cache_watch(struct watch_cache *c, const struct k8c_kind *k, const str
 	return 0;
 }
 
-int cache_watcher_next(struct cache_watcher *w, struct cache_event *out, size_t max,
-		       int64_t timeout_ms)
+void cache_watcher_set_notify(struct cache_watcher *w, void (*fn)(void *ctx), void *ctx)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
 	pthread_mutex_lock(&w->lock);
-	while (w->q_n == 0 && !w->ended)
-		if (pthread_cond_timedwait(&w->cond, &w->lock, &deadline) == ETIMEDOUT)
-			break;
+	w->notify = fn;
+	w->notify_ctx = ctx;
+	if (w->q_n || w->ended)
+		notify(w);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int cache_watcher_take(struct cache_watcher *w, struct cache_event *out, size_t max)
+{
 	size_t n = 0;
+
+	pthread_mutex_lock(&w->lock);
 	for (; n < max && w->q_n; n++) {
 		out[n] = w->q[w->q_head];
 		w->q_head = (w->q_head + 1) % w->q_cap;
 		w->q_n--;
 		w->rev = out[n].rev;
+	}
+	if (!w->q_n && w->q_cap > KEEP_QUEUED) { /* a burst's queue goes once drained */
+		free(w->q);
+		w->q = NULL;
+		w->q_cap = w->q_head = 0;
 	}
 	bool ended = w->ended && n == 0;
 	pthread_mutex_unlock(&w->lock);
@@ -301,7 +306,6 @@ void cache_watcher_stop(struct cache_watcher *w)
 	free(w->index_value);
 	free(w->index_key);
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
 	atomic_fetch_sub(&w->c->n_watchers, 1);
 	free(w);
 }
