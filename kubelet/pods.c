@@ -13,7 +13,6 @@
 
 struct pod_manager {
 	struct kubelet *k;
-	struct k8c_client *api; /* the informer's (see kubelet.h) */
 	struct k8c_informer *informer;
 	pthread_mutex_t lock;
 	struct hashmap workers; /* uid -> struct pod_worker */
@@ -75,8 +74,7 @@ struct pod_manager *pod_manager_new(struct kubelet *k)
 		.kind = k8c_kind_by_resource("", "v1", "pods"),
 		.field_selector = sel.buf,
 	};
-	if (kubelet_api_client(k->cfg, 0, &pm->api) == 0)
-		pm->informer = k8c_informer_new(pm->api, &o);
+	pm->informer = k8c_informer_new(k->api, &o);
 	strbuf_release(&sel);
 	struct k8c_informer_handlers h = { on_add, on_update, on_delete, pm };
 	if (pm->informer)
@@ -107,7 +105,6 @@ void pod_manager_free(struct pod_manager *pm)
 		k8c_informer_stop(pm->informer);
 	hashmap_release(&pm->workers, free_worker);
 	k8c_informer_free(pm->informer);
-	k8c_client_free(pm->api);
 	pthread_mutex_destroy(&pm->lock);
 	free(pm);
 }

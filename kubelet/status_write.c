@@ -46,7 +46,7 @@ int status_write(struct pod_worker *w, const struct k8c_pod *pod,
 	const struct k8c_pod_status *base = w->have_written ? &w->written : &pod->status;
 	char *body = status_merge_patch(base, st);
 	struct k8c_pod got = { 0 };
-	int r = kapi_send(w->api, "PATCH", path.buf, "application/merge-patch+json", body,
+	int r = kapi_send(w->k->api, "PATCH", path.buf, "application/merge-patch+json", body,
 			  &k8c_type_pod, &got, &why);
 	if (r == 0) {
 		k8c_release(&k8c_type_pod_status, &w->written);

@@ -74,7 +74,7 @@ static void start_container(struct pod_worker *w, const struct k8c_pod *pod,
 {
 	struct container_request req = {
 		.k = w->k,
-		.api = w->api,
+		.api = w->k->api,
 		.dc = w->dc,
 		.pod = pod,
 		.spec = c,
@@ -276,7 +276,7 @@ static const struct observed_container *sync_sandbox(struct pod_worker *w,
 	struct strbuf why = STRBUF_INIT;
 	int64_t retry = time_now_ns() + w->k->cfg->backoff_base_ms * K8C_NSEC_PER_MSEC;
 	char *id = NULL, *ip = NULL;
-	if (volumes_setup(w->api, w->k->cfg->root_dir, pod, &why) < 0) {
+	if (volumes_setup(w->k->api, w->k->cfg->root_dir, pod, &why) < 0) {
 		worker_event(w, pod, "Warning", "FailedMount", "%s", why.buf);
 		worker_wake_at(w, retry);
 	} else if (containers_start_sandbox(w->k, w->dc, pod, attempt, &id, &ip, &why) < 0) {
@@ -339,6 +339,8 @@ static void sync_status(struct pod_worker *w, const struct k8c_pod *pod,
 {
 	const struct observed_container *sb = observed_latest(obs, CONTAINER_SANDBOX, NULL);
 	const char *ip = sb && sb->running ? sb->ip : NULL;
+	if (sb && sb->running && pod->spec.has_host_network && pod->spec.host_network)
+		ip = w->k->node_ip; /* the host's network: the pod's IP is the node's */
 	struct container_view *init = xcalloc(pod->spec.n_init_containers + 1, sizeof(*init));
 	struct container_view *app = xcalloc(pod->spec.n_containers + 1, sizeof(*app));
 	fill_views(w, obs, pod->spec.init_containers, pod->spec.n_init_containers, CONTAINER_INIT, ip,
@@ -426,7 +428,7 @@ static int64_t grace_of(const struct k8c_pod *pod, const struct observed_pod *ob
 static void final_delete(struct pod_worker *w, const struct k8c_pod *pod)
 {
 	struct strbuf why = STRBUF_INIT;
-	if (kapi_delete_pod_final(w->api, pod, &why) < 0)
+	if (kapi_delete_pod_final(w->k->api, pod, &why) < 0)
 		log_warn("failed to delete pod '%s/%s': %s", pod->metadata.namespace,
 			 pod->metadata.name, why.buf);
 	strbuf_release(&why);

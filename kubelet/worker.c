@@ -9,6 +9,7 @@
 #include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/recorder.h"
 #include "kubelet/cond.h"
 #include "kubelet/prober.h"
 
@@ -44,6 +45,8 @@ void worker_event(struct pod_worker *w, const struct k8c_pod *pod, const char *t
 	va_end(ap);
 	log_info("pod %s/%s: %s %s: %s", pod->metadata.namespace, pod->metadata.name, type, reason,
 		 msg.buf);
+	if (w->k->recorder)
+		k8c_recorder_eventf(w->k->recorder, pod, type, reason, "%s", msg.buf);
 	strbuf_release(&msg);
 }
 
@@ -103,9 +106,8 @@ struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const stru
 	int64_t max = k->cfg->backoff_max_ms * K8C_NSEC_PER_MSEC;
 	backoff_init(&w->restarts, base, max);
 	backoff_init(&w->images, base, max);
-	if (kubelet_api_client(k->cfg, 0, &w->api) < 0 ||
-	    docker_client_new(k->cfg->docker_socket, &w->dc) < 0) {
-		log_error("cannot make the clients of pod %s", uid);
+	if (docker_client_new(k->cfg->docker_socket, &w->dc) < 0) {
+		log_error("cannot make a docker client for pod %s", uid);
 		w->done = true;
 		return w;
 	}
@@ -155,7 +157,6 @@ void pod_worker_free(struct pod_worker *w)
 		pthread_join(w->thread, NULL);
 	prober_free(w->prober);
 	docker_client_free(w->dc);
-	k8c_client_free(w->api);
 	backoff_release(&w->restarts);
 	backoff_release(&w->images);
 	for (size_t i = 0; i < w->n_memos; i++) {

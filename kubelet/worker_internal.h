@@ -39,7 +39,6 @@ struct pod_worker {
 	bool have_published;
 
 	/* the worker thread's own */
-	struct k8c_client *api;
 	struct docker_client *dc;
 	struct backoff_table restarts; /* keyed by container name */
 	struct backoff_table images;   /* keyed by image */

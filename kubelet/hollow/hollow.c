@@ -42,55 +42,49 @@ static struct node_health health_of(const struct hollow *h)
 				     .started = h->started_ns };
 }
 
-/* A worker thread and its own API client. */
-struct hollow_worker {
-	struct hollow *h;
-	struct k8c_client *api;
-	pthread_t thread;
-};
-
-static int register_node(struct hollow_node *n, struct k8c_client *api)
+static int register_node(struct hollow_node *n)
 {
 	struct node_facts f;
 	facts_of(n, &f);
 	struct node_health health = health_of(n->h);
 	struct strbuf why = STRBUF_INIT;
 	char *uid = NULL;
-	int r = node_register(api, &f, &health, &uid, &why);
+	int r = node_register(n->h->api, &f, &health, &uid, &why);
 	if (r == 0 && !atomic_load(&n->registered)) {
 		node_lease_init(&n->lease, n->name, uid, n->h->cfg->lease_duration_s);
 		atomic_store(&n->registered, true);
 		atomic_fetch_add(&n->h->registered, 1);
-	} else if (r < 0)
+	} else if (r < 0) {
 		log_warn("hollow node %s: registration failed: %s", n->name, why.buf);
+	}
 	free(uid);
 	strbuf_release(&why);
 	return r;
 }
 
-static int renew_lease(struct hollow_node *n, struct k8c_client *api)
+static int renew_lease(struct hollow_node *n)
 {
 	struct strbuf why = STRBUF_INIT;
-	int r = node_lease_renew(&n->lease, api, &why);
+	int r = node_lease_renew(&n->lease, n->h->api, &why);
 	if (r < 0)
 		log_warn("hollow node %s: lease renewal failed: %s", n->name, why.buf);
 	strbuf_release(&why);
 	return r;
 }
 
-static int report_status(struct hollow_node *n, struct k8c_client *api)
+static int report_status(struct hollow_node *n)
 {
 	struct node_facts f;
 	facts_of(n, &f);
 	struct node_health health = health_of(n->h);
 	struct strbuf why = STRBUF_INIT;
-	int r = node_write_status(api, &f, &health, &why);
+	int r = node_write_status(n->h->api, &f, &health, &why);
 	strbuf_release(&why);
 	return r;
 }
 
 /* Does the work key names ("r/3", "l/3", "n/3", "p/3/ns/name"). */
-static int process(struct hollow *h, struct k8c_client *api, const char *key)
+static int process(struct hollow *h, const char *key)
 {
 	char *end;
 	long i = strtol(key + 2, &end, 10);
@@ -98,21 +92,20 @@ static int process(struct hollow *h, struct k8c_client *api, const char *key)
 		return 0;
 	struct hollow_node *n = &h->nodes[i];
 	switch (key[0]) {
-	case 'r': return register_node(n, api);
-	case 'l': return renew_lease(n, api);
-	case 'n': return report_status(n, api);
-	case 'p': return *end == '/' ? hollow_pod_sync(n, api, end + 1) : 0;
+	case 'r': return register_node(n);
+	case 'l': return renew_lease(n);
+	case 'n': return report_status(n);
+	case 'p': return *end == '/' ? hollow_pod_sync(n, end + 1) : 0;
 	}
 	return 0;
 }
 
 static void *worker_main(void *arg)
 {
-	struct hollow_worker *wk = arg;
-	struct hollow *h = wk->h;
+	struct hollow *h = arg;
 	char *key;
 	while (k8c_workqueue_get(h->queue, &key)) {
-		if (process(h, wk->api, key) < 0)
+		if (process(h, key) < 0)
 			k8c_workqueue_add_rate_limited(h->queue, key);
 		else
 			k8c_workqueue_forget(h->queue, key);
@@ -157,7 +150,7 @@ static bool all_registered(struct hollow *h)
 static bool all_synced(struct hollow *h)
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (h->nodes[i].pods && !k8c_informer_has_synced(h->nodes[i].pods))
+		if (!k8c_informer_has_synced(h->nodes[i].pods))
 			return false;
 	return true;
 }
@@ -169,13 +162,10 @@ static void start_informers(struct hollow *h)
 		struct strbuf sel = STRBUF_INIT;
 		strbuf_addf(&sel, "spec.nodeName=%s", h->nodes[i].name);
 		struct k8c_informer_options o = { .kind = pods, .field_selector = sel.buf };
-		if (kubelet_api_client(h->cfg, -1, &h->nodes[i].api) == 0)
-			h->nodes[i].pods = k8c_informer_new(h->nodes[i].api, &o);
+		h->nodes[i].pods = k8c_informer_new(h->api, &o);
 		strbuf_release(&sel);
-		if (h->nodes[i].pods) {
-			hollow_pods_watch(&h->nodes[i]);
-			k8c_informer_start(h->nodes[i].pods);
-		}
+		hollow_pods_watch(&h->nodes[i]);
+		k8c_informer_start(h->nodes[i].pods);
 	}
 }
 
@@ -209,21 +199,19 @@ static void heartbeat_loop(struct hollow *h, volatile int *stop)
 	free(next_report);
 }
 
-static void hollow_free(struct hollow *h, struct hollow_worker *workers, int n_workers)
+static void hollow_free(struct hollow *h, pthread_t *workers, int n_workers)
 {
 	k8c_workqueue_shutdown(h->queue);
-	for (int i = 0; i < n_workers; i++) {
-		pthread_join(workers[i].thread, NULL);
-		k8c_client_free(workers[i].api);
-	}
+	for (int i = 0; i < n_workers; i++)
+		pthread_join(workers[i], NULL);
 	for (size_t i = 0; i < h->n; i++) {
 		k8c_informer_free(h->nodes[i].pods);
-		k8c_client_free(h->nodes[i].api);
 		node_lease_release(&h->nodes[i].lease);
 		free(h->nodes[i].name);
 	}
 	free(h->nodes);
 	k8c_workqueue_free(h->queue);
+	k8c_client_free(h->api);
 }
 
 static void init_nodes(struct hollow *h)
@@ -243,22 +231,16 @@ static void init_nodes(struct hollow *h)
 int hollow_run(const struct kubelet_config *cfg, volatile int *stop)
 {
 	struct hollow h = { .cfg = cfg, .n = (size_t)cfg->hollow_nodes, .started_ns = time_now_ns() };
+	int r = kubelet_api_client(cfg, &h.api);
+	if (r < 0)
+		return r;
 	struct k8c_workqueue_options qo = { .qps = -1, .max_delay_ns = 5 * K8C_NSEC_PER_SEC };
 	h.queue = k8c_workqueue_new(&qo);
 	init_nodes(&h);
-	struct hollow_worker *workers = xcalloc((size_t)cfg->hollow_workers, sizeof(*workers));
+	pthread_t *workers = xcalloc((size_t)cfg->hollow_workers, sizeof(*workers));
 	int n_workers = 0;
-	for (int i = 0; i < cfg->hollow_workers; i++) {
-		struct hollow_worker *wk = &workers[n_workers];
-		wk->h = &h;
-		if (kubelet_api_client(cfg, -1, &wk->api) < 0)
-			break;
-		if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0) {
-			k8c_client_free(wk->api);
-			break;
-		}
-		n_workers++;
-	}
+	for (int i = 0; i < cfg->hollow_workers; i++)
+		n_workers += pthread_create(&workers[n_workers], NULL, worker_main, &h) == 0;
 	if (!n_workers) {
 		log_error("hollow: no worker thread could start");
 		hollow_free(&h, workers, 0);

@@ -21,7 +21,6 @@ struct hollow_node {
 	char *name;
 	char ip[16];
 	struct node_lease lease;
-	struct k8c_client *api; /* its informer's own (see kubelet.h) */
 	struct k8c_informer *pods;
 	atomic_uint next_ip; /* the last octet of the next pod IP */
 	atomic_bool registered;
@@ -29,6 +28,7 @@ struct hollow_node {
 
 struct hollow {
 	const struct kubelet_config *cfg;
+	struct k8c_client *api; /* one keep-alive client for every node and thread */
 	struct hollow_node *nodes;
 	size_t n;
 	/* keys: "p/<node index>/<ns>/<name>" (a pod), "l/<node index>" (a lease renewal),
@@ -41,10 +41,7 @@ struct hollow {
 
 /* Informer handlers of node: queue the pods that need a status or their final delete. */
 void hollow_pods_watch(struct hollow_node *node);
-/*
- * Processes pod key "<ns>/<name>" of node through api (the calling worker
- * thread's client). Returns 0, or a negative errno to retry it.
- */
-int hollow_pod_sync(struct hollow_node *node, struct k8c_client *api, const char *key);
+/* Processes pod key "<ns>/<name>" of node. Returns 0, or a negative errno to retry it. */
+int hollow_pod_sync(struct hollow_node *node, const char *key);
 
 #endif

@@ -129,15 +129,14 @@ static void running_status(struct hollow_node *node, const struct k8c_pod *pod,
 	free(views);
 }
 
-static int report_running(struct hollow_node *node, struct k8c_client *api,
-			  const struct k8c_pod *pod)
+static int report_running(struct hollow_node *node, const struct k8c_pod *pod)
 {
 	struct k8c_pod_status st = { 0 };
 	running_status(node, pod, &st);
 	char *body = status_merge_patch(&pod->status, &st);
 	struct strbuf path = STRBUF_INIT, why = STRBUF_INIT;
 	kapi_core_path(&path, pod->metadata.namespace, "pods", pod->metadata.name, "status");
-	int r = kapi_send(api, "PATCH", path.buf, "application/merge-patch+json", body,
+	int r = kapi_send(node->h->api, "PATCH", path.buf, "application/merge-patch+json", body,
 			  NULL, NULL, &why);
 	if (r == 0)
 		atomic_fetch_add(&node->h->pods_reported, 1);
@@ -151,7 +150,7 @@ static int report_running(struct hollow_node *node, struct k8c_client *api,
 	return r == -ENOENT ? 0 : r;
 }
 
-int hollow_pod_sync(struct hollow_node *node, struct k8c_client *api, const char *key)
+int hollow_pod_sync(struct hollow_node *node, const char *key)
 {
 	struct k8c_pod *pod = k8c_informer_get(node->pods, key);
 	if (!pod || !needs_work(pod)) {
@@ -161,12 +160,12 @@ int hollow_pod_sync(struct hollow_node *node, struct k8c_client *api, const char
 	int r;
 	if (pod->metadata.deletion_timestamp) {
 		struct strbuf why = STRBUF_INIT;
-		r = kapi_delete_pod_final(api, pod, &why);
+		r = kapi_delete_pod_final(node->h->api, pod, &why);
 		if (r < 0)
 			log_warn("hollow node %s: delete of pod %s: %s", node->name, key, why.buf);
 		strbuf_release(&why);
 	} else {
-		r = report_running(node, api, pod);
+		r = report_running(node, pod);
 	}
 	k8c_obj_unref(pod);
 	return r;
