@@ -264,7 +264,8 @@ def report(r, times, replicas, rounds, swarm):
         r.note("Docker Swarm was not measured: the daemon is in a swarm this benchmark did not "
                "make, and it is left alone")
     r.note("k8c runs each pod as a pause sandbox plus the app container, so the limit starts "
-           "the same 2 containers per pod (%d in all); Swarm starts one container per task. "
+           "the same 2 containers per pod (%d in all); Swarm starts one container per task "
+           "(compare it with the app containers alone). "
            "Swarm's agent also tries to pull every task's image first (no registry here), as "
            "it does unless dockerd runs with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1" % (
                2 * replicas))

@@ -127,8 +127,9 @@ def report(r, j, nodes):
     r.table("API requests by verb and resource over the run", ["request", "count", "p50", "p99"],
             [[key, n, ms(q[0] * 1000), ms(q[1] * 1000)]
              for key, (n, q) in sorted(j["api_by_resource"].items(), key=lambda kv: -kv[1][0])])
-    r.table("Processes at the end", ["process", "RSS", "CPU during the run"],
-            [[name, "%.1f MiB" % (kib / 1024), "%.1f s" % j["cpu_seconds"].get(name, 0)]
+    r.table("Processes at the end", ["process", "RSS", "CPU during the run", "CPU per pod"],
+            [[name, "%.1f MiB" % (kib / 1024), "%.1f s" % j["cpu_seconds"].get(name, 0),
+              "%.0f µs" % (j["cpu_seconds"].get(name, 0) * 1e6 / pods)]
              for name, kib in j["rss_kib"].items()])
     cpu_bound(r, j)
     if not j["complete"]:
