@@ -18,7 +18,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$K8C_ROOT"
 
-BENCHMARKS=(api_storage watch_fanout cold_start memory)
+BENCHMARKS=(api_storage watch_fanout cold_start memory density containers)
 
 quick=0 build="" out="" only=()
 while [ $# -gt 0 ]; do

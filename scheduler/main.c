@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"  --scheduler-name NAME              schedule pods naming this scheduler "
 		"(default default-scheduler)\n"
-		"  --bind-workers N                   concurrent binds (default 16)\n"
+		"  --bind-workers N                   concurrent binds (default 64)\n"
 		"  --percentage-of-nodes-to-score N   0 = adaptive, as Kubernetes (default 0)\n");
 }
 

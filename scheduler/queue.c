@@ -197,8 +197,11 @@ bool sched_queue_pop(struct sched_queue *q, char **ret_key)
 	for (;;) {
 		int64_t now = time_mono_ns();
 		int64_t wake = promote_ready(q, now);
-		if (now >= next_flush && q->n_parked) {
-			flush_parked(q, now);
+		if (now >= next_flush) {
+			/* advanced also when nothing is parked: a deadline left in the past
+			 * made every later wait return at once (a spinning idle scheduler) */
+			if (q->n_parked)
+				flush_parked(q, now);
 			next_flush = now + MAX_PARKED_NS / 4;
 		}
 		if (q->n_heap || q->closed)

@@ -303,7 +303,7 @@ struct scheduler *scheduler_new(struct k8c_client *client, const struct schedule
 	if (!s->cfg.scheduler_name)
 		s->cfg.scheduler_name = "default-scheduler";
 	if (!s->cfg.bind_workers)
-		s->cfg.bind_workers = 16;
+		s->cfg.bind_workers = SCHEDULER_DEFAULT_BIND_WORKERS;
 	if (!s->cfg.min_feasible_nodes)
 		s->cfg.min_feasible_nodes = 100;
 	s->seed = (uint64_t)time_mono_ns() | 1;
