@@ -40,6 +40,7 @@ const char *field_error_reason(enum field_error_type type)
 	case FIELD_ERROR_FORBIDDEN: return "FieldValueForbidden";
 	case FIELD_ERROR_TOO_LONG: return "FieldValueTooLong";
 	case FIELD_ERROR_TOO_MANY: return "FieldValueTooMany";
+	case FIELD_ERROR_NOT_FOUND: return "FieldValueNotFound";
 	case FIELD_ERROR_TYPE: return "FieldValueTypeInvalid";
 	case FIELD_ERROR_UNKNOWN: return "FieldValueUnknown";
 	}

@@ -18,6 +18,7 @@ enum field_error_type {
 	FIELD_ERROR_FORBIDDEN,     /* FieldValueForbidden: "Forbidden: ..." */
 	FIELD_ERROR_TOO_LONG,      /* FieldValueTooLong: "Too long: ..." */
 	FIELD_ERROR_TOO_MANY,      /* FieldValueTooMany: "Too many: ..." */
+	FIELD_ERROR_NOT_FOUND,     /* FieldValueNotFound: "Not found: ..." */
 	FIELD_ERROR_TYPE,          /* decoding: a JSON value of the wrong type (HTTP 400) */
 	FIELD_ERROR_UNKNOWN,       /* decoding: unknown field under fieldValidation=Strict (HTTP 400) */
 };

@@ -25,6 +25,7 @@ static void usage(FILE *out)
 		"  --port PORT                port to listen on (default 6443; 0 = any)\n"
 		"  --data-dir DIR             where the embedded SQLite store lives (default ./k8c-data)\n"
 		"  --etcd-servers URLS        store in etcd instead (comma-separated http://host:port)\n"
+		"  --etcd-request-timeout SEC deadline of one etcd call, fail-over included (default 5)\n"
 		"  --watch-cache-size N       recent events kept per kind (default 10000)\n"
 		"  --compaction-interval SEC  compact the store this often (default 300; 0 = never)\n"
 		"  --compaction-keep N        revisions kept by compaction (default 10000)\n"
@@ -44,6 +45,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "secure-port", required_argument, NULL, 'p' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "etcd-servers", required_argument, NULL, 'e' },
+		{ "etcd-request-timeout", required_argument, NULL, 't' },
 		{ "watch-cache-size", required_argument, NULL, 'w' },
 		{ "compaction-interval", required_argument, NULL, 'c' },
 		{ "compaction-keep", required_argument, NULL, 'k' },
@@ -58,6 +60,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'p': o->cfg.port = atoi(optarg); break;
 		case 'd': o->cfg.data_dir = optarg; break;
 		case 'e': o->cfg.etcd_servers = optarg; break;
+		case 't': o->cfg.etcd_timeout_ms = (int64_t)(atof(optarg) * 1000); break;
 		case 'w': o->cfg.watch_cache_size = strtoull(optarg, NULL, 10); break;
 		case 'c': o->cfg.compaction_interval_ms = atoll(optarg) * 1000; break;
 		case 'k': o->cfg.compaction_keep = atoll(optarg); break;

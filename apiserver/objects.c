@@ -134,11 +134,7 @@ int api_validate(struct api_request *r, void *obj, const void *old)
 	if (k->defaults)
 		k->defaults(obj);
 	struct field_errors errs = FIELD_ERRORS_INIT;
-	strategy_validate_meta(k, obj, old, &errs);
-	if (old && k->validate_update)
-		k->validate_update(obj, old, &errs);
-	else if (k->validate)
-		k->validate(obj, &errs);
+	strategy_validate(r, obj, old, &errs);
 	if (!errs.n)
 		return 0;
 	status_invalid(r->http, k, k8c_object_of(obj)->metadata.name, &errs);

@@ -4,11 +4,13 @@
  */
 #include "apiserver/server.h"
 
+#include <pthread.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "api/object.h"
 #include "apiserver/objects.h"
+#include "apiserver/storage/etcd/etcd.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/timeutil.h"
@@ -166,8 +168,12 @@ static void handle(void *ctx, struct http_request *h)
 
 static int open_storage(const struct apiserver_config *cfg, struct storage **ret)
 {
-	if (cfg->etcd_servers)
-		return storage_etcd_open(cfg->etcd_servers, ret);
+	if (cfg->etcd_servers) {
+		int r = storage_etcd_open(cfg->etcd_servers, ret);
+		if (r == 0 && cfg->etcd_timeout_ms > 0)
+			storage_etcd_set_timeout(*ret, cfg->etcd_timeout_ms);
+		return r;
+	}
 	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
 		return STORAGE_EUNAVAILABLE;
 	struct strbuf path = STRBUF_INIT;
@@ -177,35 +183,62 @@ static int open_storage(const struct apiserver_config *cfg, struct storage **ret
 	return r;
 }
 
-/* Creates default, kube-system, kube-public and kube-node-lease if missing. */
+static const char *const system_namespaces[] = { "default", "kube-system", "kube-public",
+						   "kube-node-lease" };
+
+struct ns_create {
+	struct apiserver *s;
+	const char *name;
+	pthread_t thread;
+};
+
+/* Creates one system namespace if it is missing; a thread, so that the creates share a commit. */
+static void *ensure_namespace(void *arg)
+{
+	struct ns_create *c = arg;
+	const struct k8c_kind *k = k8c_kind_by_resource("", "v1", "namespaces");
+	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+	api_object_key(k, NULL, c->name, &key);
+	struct cache_obj *o = watch_cache_get(c->s->cache, k, key.buf);
+	if (o) {
+		cache_obj_unref(o);
+	} else {
+		char uid[37];
+		random_uuid(uid);
+		strbuf_addf(&val, "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":"
+			    "{\"name\":\"%s\",\"uid\":\"%s\",\"creationTimestamp\":\"", c->name, uid);
+		time_format_rfc3339(&val, time_now_ns());
+		strbuf_addstr(&val, "\",\"labels\":{\"kubernetes.io/metadata.name\":");
+		strbuf_add_json_str(&val, c->name);
+		strbuf_addstr(&val, "}},\"spec\":{\"finalizers\":[\"kubernetes\"]},"
+				    "\"status\":{\"phase\":\"Active\"}}");
+		int64_t rev;
+		if (storage_create(c->s->storage, key.buf, val.buf, val.len, &rev) == 0)
+			watch_cache_wait_rev(c->s->cache, rev, 2000);
+	}
+	strbuf_release(&key);
+	strbuf_release(&val);
+	return NULL;
+}
+
+/*
+ * Creates default, kube-system, kube-public and kube-node-lease if missing,
+ * all at once: on a new store the four creates are one group commit (one
+ * fsync) rather than four, a good part of a cold start.
+ */
 static void ensure_system_namespaces(struct apiserver *s)
 {
-	static const char *names[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
-	const struct k8c_kind *k = k8c_kind_by_resource("", "v1", "namespaces");
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
-		api_object_key(k, NULL, names[i], &key);
-		struct cache_obj *o = watch_cache_get(s->cache, k, key.buf);
-		if (o) {
-			cache_obj_unref(o);
-		} else {
-			char uid[37];
-			random_uuid(uid);
-			strbuf_addf(&val, "{\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":"
-				    "{\"name\":\"%s\",\"uid\":\"%s\",\"creationTimestamp\":\"",
-				    names[i], uid);
-			time_format_rfc3339(&val, time_now_ns());
-			strbuf_addstr(&val, "\",\"labels\":{\"kubernetes.io/metadata.name\":");
-			strbuf_add_json_str(&val, names[i]);
-			strbuf_addstr(&val, "}},\"spec\":{\"finalizers\":[\"kubernetes\"]},"
-					    "\"status\":{\"phase\":\"Active\"}}");
-			int64_t rev;
-			if (storage_create(s->storage, key.buf, val.buf, val.len, &rev) == 0)
-				watch_cache_wait_rev(s->cache, rev, 2000);
-		}
-		strbuf_release(&key);
-		strbuf_release(&val);
+	struct ns_create c[ARRAY_SIZE(system_namespaces)];
+	bool started[ARRAY_SIZE(system_namespaces)];
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = (struct ns_create){ .s = s, .name = system_namespaces[i] };
+		started[i] = pthread_create(&c[i].thread, NULL, ensure_namespace, &c[i]) == 0;
+		if (!started[i])
+			ensure_namespace(&c[i]);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++)
+		if (started[i])
+			pthread_join(c[i].thread, NULL);
 }
 
 int apiserver_start(const struct apiserver_config *cfg, struct apiserver **ret_server)

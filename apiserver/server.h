@@ -21,6 +21,7 @@ struct apiserver_config {
 	int port;
 	const char *data_dir;      /* SQLite store in <data_dir>/k8c.db */
 	const char *etcd_servers;  /* non-NULL: use etcd instead */
+	int64_t etcd_timeout_ms;   /* deadline of one etcd call; 0 = the backend's default */
 	size_t watch_cache_size;   /* events kept per kind */
 	int64_t compaction_interval_ms; /* 0 = never */
 	int64_t compaction_keep;   /* revisions kept by periodic compaction */

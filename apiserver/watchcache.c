@@ -3,6 +3,7 @@
  * the store's events (ring, sorted objects, dispatch), reads (get, list) and
  * revision tracking. Watchers live in watchcache_watch.c.
  */
+#include <malloc.h>
 #include <time.h>
 
 #include "apiserver/watchcache_internal.h"
@@ -109,22 +110,23 @@ static void apply_event(struct kind_cache *kc, const struct storage_event *ev)
 	kind_cache_dispatch(kc, ring_push(kc, &e));
 }
 
-static void set_rev(struct watch_cache *c, int64_t rev, int err)
+void watch_cache_set_rev(struct watch_cache *c, int64_t rev, int err)
 {
 	pthread_mutex_lock(&c->rev_lock);
 	if (rev > c->rev)
 		c->rev = rev;
-	if (err)
-		c->error = err;
+	c->error = err;
 	pthread_cond_broadcast(&c->rev_cond);
+	if (err)
+		pthread_cond_signal(&c->resync_cond);
 	pthread_mutex_unlock(&c->rev_lock);
 }
 
-static void on_store_events(void *ctx, const struct storage_event *events, size_t n, int err)
+void watch_cache_on_store_events(void *ctx, const struct storage_event *events, size_t n, int err)
 {
 	struct watch_cache *c = ctx;
 	if (err) {
-		set_rev(c, 0, err);
+		watch_cache_set_rev(c, 0, err);
 		return;
 	}
 	for (size_t i = 0; i < n;) {
@@ -146,19 +148,23 @@ static void on_store_events(void *ctx, const struct storage_event *events, size_
 		c->kinds[i].rev = rev;
 		pthread_mutex_unlock(&c->kinds[i].lock);
 	}
-	set_rev(c, rev, 0);
+	watch_cache_set_rev(c, rev, 0);
 }
 
-static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
+int kind_cache_list_store(struct watch_cache *c, struct kind_cache *kc, int64_t *rev,
+			  struct storage_list *l)
 {
 	struct storage_list_opts opts = { .prefix = kc->prefix, .rev = *rev };
-	struct storage_list l;
-	int r = storage_list(c->storage, &opts, &l);
-	if (r < 0)
-		return r;
-	*rev = l.rev;
-	for (size_t i = 0; i < l.n; i++) {
-		struct storage_kv *kv = &l.items[i];
+	int r = storage_list(c->storage, &opts, l);
+	if (r == 0)
+		*rev = l->rev;
+	return r;
+}
+
+void kind_cache_load(struct kind_cache *kc, struct storage_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct storage_kv *kv = &l->items[i];
 		struct cache_obj *o = cache_obj_new(kc->kind, kv->key, kv->value, kv->value_len,
 						    kv->create_rev, kv->mod_rev);
 		if (o)
@@ -166,8 +172,47 @@ static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
 		if (kv->mod_rev > kc->last_rev)
 			kc->last_rev = kv->mod_rev;
 	}
-	storage_list_release(&l);
-	return 0;
+	storage_list_release(l);
+}
+
+void kind_cache_clear(struct kind_cache *kc)
+{
+	while (kc->ring_n)
+		ring_drop_oldest(kc);
+	hashmap_release(&kc->by_key, (void (*)(void *))cache_obj_unref);
+	kc->n = 0;
+}
+
+#define LOAD_PAGE 1000
+
+/*
+ * Loads kc from the store at *rev (0 = now, then the revision read), a page
+ * at a time: the raw values of a big store are never all in memory at once.
+ */
+static int load_kind(struct watch_cache *c, struct kind_cache *kc, int64_t *rev)
+{
+	struct strbuf next = STRBUF_INIT; /* the first key of the next page */
+	bool more = true;
+	int r = 0;
+	while (more && r == 0) {
+		struct storage_list_opts opts = { .prefix = kc->prefix, .rev = *rev,
+						  .limit = LOAD_PAGE,
+						  .start_key = next.len ? next.buf : NULL };
+		struct storage_list l;
+		r = storage_list(c->storage, &opts, &l);
+		if (r < 0)
+			break;
+		*rev = l.rev;
+		more = l.more && l.n;
+		if (more) { /* the smallest key after the last one (keys hold no NUL byte) */
+			strbuf_reset(&next);
+			strbuf_addstr(&next, l.items[l.n - 1].key);
+			strbuf_addch(&next, '\x01');
+		}
+		kind_cache_load(kc, &l);
+	}
+	strbuf_release(&next);
+	return r;
 }
 
 static void kind_cache_init(struct kind_cache *kc, const struct k8c_kind *k, size_t ring_size)
@@ -183,10 +228,8 @@ static void kind_cache_init(struct kind_cache *kc, const struct k8c_kind *k, siz
 
 static void kind_cache_release(struct kind_cache *kc)
 {
-	while (kc->ring_n)
-		ring_drop_oldest(kc);
+	kind_cache_clear(kc);
 	free(kc->ring);
-	hashmap_release(&kc->by_key, (void (*)(void *))cache_obj_unref);
 	free(kc->sorted);
 	free(kc->unindexed.items);
 	hashmap_release(&kc->indexed, free);
@@ -204,6 +247,7 @@ int watch_cache_start(struct storage *s, size_t ring_size, struct watch_cache **
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->rev_cond, &ca);
+	pthread_cond_init(&c->resync_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	while (k8c_kinds[c->n_kinds].kind)
 		c->n_kinds++;
@@ -217,8 +261,11 @@ int watch_cache_start(struct storage *s, size_t ring_size, struct watch_cache **
 	for (size_t i = 0; i < c->n_kinds; i++)
 		c->kinds[i].floor = c->kinds[i].rev = rev;
 	c->rev = rev;
+	malloc_trim(0); /* give back what loading freed: an API server's RSS is its footprint */
 	if (r == 0)
-		r = storage_watch(s, "/registry/", rev, on_store_events, c, &c->sw);
+		r = storage_watch(s, "/registry/", rev, watch_cache_on_store_events, c, &c->sw);
+	if (r == 0)
+		watch_cache_resync_start(c);
 	if (r < 0) {
 		watch_cache_stop(c);
 		return r;
@@ -243,6 +290,7 @@ void watch_cache_stop(struct watch_cache *c)
 {
 	if (!c)
 		return;
+	watch_cache_resync_stop(c);
 	if (c->sw)
 		storage_watch_stop(c->storage, c->sw);
 	watch_cache_stop_watchers(c);
@@ -253,6 +301,7 @@ void watch_cache_stop(struct watch_cache *c)
 		kind_cache_release(&c->kinds[i]);
 	free(c->kinds);
 	pthread_cond_destroy(&c->rev_cond);
+	pthread_cond_destroy(&c->resync_cond);
 	pthread_mutex_destroy(&c->rev_lock);
 	free(c);
 }
@@ -273,16 +322,21 @@ int watch_cache_error(struct watch_cache *c)
 	return err;
 }
 
+void watch_cache_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * K8C_NSEC_PER_MSEC;
+	if (ts->tv_nsec >= K8C_NSEC_PER_SEC) {
+		ts->tv_sec++;
+		ts->tv_nsec -= K8C_NSEC_PER_SEC;
+	}
+}
+
 int watch_cache_wait_rev(struct watch_cache *c, int64_t rev, int64_t timeout_ms)
 {
 	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	watch_cache_deadline(&deadline, timeout_ms);
 	int r = 0;
 	pthread_mutex_lock(&c->rev_lock);
 	while (c->rev < rev && r == 0 && !c->error)

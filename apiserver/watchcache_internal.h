@@ -64,9 +64,13 @@ struct watch_cache {
 	pthread_cond_t rev_cond;
 	int64_t rev;
 	int error;
-	struct storage_watch *sw;
+	struct storage_watch *sw; /* set by start, then owned by the resync thread until stop */
 	atomic_size_t n_watchers;
 	atomic_bool closing;
+	pthread_cond_t resync_cond; /* (rev_lock) signalled when error is set, and at stop */
+	pthread_t resync_thread;
+	bool resync_running;
+	bool resync_stop; /* (rev_lock) */
 };
 
 /* A copy of o whose resourceVersion (and mod_rev) is rev. */
@@ -78,5 +82,27 @@ bool cache_watcher_matches(const struct cache_watcher *w, const struct cache_obj
 void kind_cache_dispatch(struct kind_cache *kc, const struct ring_entry *e);
 /* Ends every watcher of kc (kc->lock held). */
 void kind_cache_end_watchers(struct kind_cache *kc);
+
+/* watchcache.c, for the resync in watchcache_resync.c. */
+/* Lists kc's objects from the store at *rev (0 = now), which becomes the list's revision. */
+int kind_cache_list_store(struct watch_cache *c, struct kind_cache *kc, int64_t *rev,
+			  struct storage_list *l);
+/* Adds the listed objects to kc's empty state and releases l (kc->lock held, or unshared). */
+void kind_cache_load(struct kind_cache *kc, struct storage_list *l);
+/* Drops kc's objects and ring (kc->lock held, or unshared). */
+void kind_cache_clear(struct kind_cache *kc);
+/* The storage watch callback (ctx = the cache): applies events, records a final error. */
+void watch_cache_on_store_events(void *ctx, const struct storage_event *events, size_t n,
+				 int err);
+/* Raises the applied revision to rev (if higher) and sets the error (0 clears it). */
+void watch_cache_set_rev(struct watch_cache *c, int64_t rev, int err);
+
+/* The CLOCK_MONOTONIC time ms milliseconds from now (the clock of the cache's condvars). */
+void watch_cache_deadline(struct timespec *ts, int64_t ms);
+
+/* watchcache_resync.c: the thread that relists after the storage watch failed for good. */
+void watch_cache_resync_start(struct watch_cache *c);
+/* Stops and joins that thread (no-op if never started). */
+void watch_cache_resync_stop(struct watch_cache *c);
 
 #endif

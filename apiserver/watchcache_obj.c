@@ -1,10 +1,10 @@
 /*
  * watchcache_obj.c - object versions of the watch cache: built once from a
- * stored value (labels, selectable fields and the indexed field extracted,
- * resourceVersion spliced into the JSON), shared by reference afterwards.
+ * stored value (labels, selectable fields and the indexed field extracted by
+ * json_scan.h without a parse tree, resourceVersion spliced into the JSON),
+ * shared by reference afterwards.
  */
-#include <cjson/cJSON.h>
-
+#include "apiserver/json_scan.h"
 #include "apiserver/watchcache_internal.h"
 
 void cache_obj_ref(struct cache_obj *o)
@@ -74,23 +74,29 @@ static void splice_rv(struct cache_obj *o, const char *value, size_t len, int64_
 	o->json = strbuf_detach(&sb, &o->len);
 }
 
-static void extract(struct cache_obj *o, const cJSON *j)
+static void add_label(void *ctx, const char *key, const char *value)
 {
-	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(j, "metadata"), "labels");
-	for (const cJSON *l = labels ? labels->child : NULL; l; l = l->next)
-		if (cJSON_IsString(l))
-			k8c_strmap_set(&o->labels, l->string, l->valuestring);
+	struct cache_obj *o = ctx;
+	k8c_strmap_set(&o->labels, key, value);
+}
+
+/* Labels and selectable fields of the stored value; -EINVAL if it is not a JSON object. */
+static int extract(struct cache_obj *o, const char *value, size_t len)
+{
 	const struct k8c_kind *k = o->kind;
 	while (o->n_fields < ARRAY_SIZE(k->fields) && k->fields[o->n_fields])
 		o->n_fields++;
 	o->fields = xcalloc(o->n_fields + 1, sizeof(char *));
-	for (size_t i = 0; i < o->n_fields; i++) {
-		const char *v = k8c_kind_field_value(k, j, k->fields[i]);
-		o->fields[i] = xstrdup(v ? v : "");
-	}
+	struct json_scan scan = { .labels_path = "metadata.labels", .on_label = add_label,
+				  .ctx = o, .fields = k->fields, .n_fields = o->n_fields,
+				  .values = o->fields };
+	int r = json_scan(value, len, &scan);
+	for (size_t i = 0; i < o->n_fields; i++)
+		if (!o->fields[i])
+			o->fields[i] = xstrdup(""); /* absent, or neither a string nor a boolean */
 	if (!strcmp(k->resource, "pods") && o->n_fields)
 		o->index_value = xstrdup(o->fields[0]); /* spec.nodeName */
+	return r;
 }
 
 /* Allocates an object for key with its namespace and name pointers set. */
@@ -113,16 +119,13 @@ static struct cache_obj *alloc_obj(const struct k8c_kind *k, const char *key)
 struct cache_obj *cache_obj_new(const struct k8c_kind *k, const char *key, const char *value,
 				size_t len, int64_t create_rev, int64_t mod_rev)
 {
-	cJSON *j = cJSON_ParseWithLength(value, len);
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		return NULL;
-	}
 	struct cache_obj *o = alloc_obj(k, key);
 	o->create_rev = create_rev;
 	o->mod_rev = mod_rev;
-	extract(o, j);
-	cJSON_Delete(j);
+	if (extract(o, value, len) < 0) {
+		cache_obj_unref(o);
+		return NULL;
+	}
 	splice_rv(o, value, len, mod_rev);
 	return o;
 }

@@ -157,6 +157,6 @@ void field_err_not_found(struct field_errors *errs, const char *path, const char
 {
 	struct strbuf q = STRBUF_INIT;
 	field_err_quote(&q, value ? value : "");
-	add_with_value(errs, FIELD_ERROR_INVALID, path, "Not found", q.buf, NULL);
+	add_with_value(errs, FIELD_ERROR_NOT_FOUND, path, "Not found", q.buf, NULL);
 	strbuf_release(&q);
 }

@@ -56,10 +56,7 @@ void field_err_too_long(struct field_errors *errs, const char *path, long max);
 /* field.Duplicate: `Duplicate value: "<value>"`. */
 void field_err_duplicate(struct field_errors *errs, const char *path, const char *value);
 
-/*
- * field.NotFound: `Not found: "<value>"`. field_errors has no NotFound type
- * yet, so the error is typed FIELD_ERROR_INVALID (the text is upstream's).
- */
+/* field.NotFound: `Not found: "<value>"` (FieldValueNotFound). */
 void field_err_not_found(struct field_errors *errs, const char *path, const char *value);
 
 #endif

@@ -55,35 +55,29 @@ void govalue_intstr_struct(struct strbuf *out, const struct k8c_intstr *v)
 	strbuf_addch(out, '}');
 }
 
-/* fmt's %v of a []string: "[a b]". */
-static void plain_strings(struct strbuf *out, char *const *v, size_t n)
-{
-	strbuf_addch(out, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addch(out, ' ');
-		strbuf_addstr(out, v[i] ? v[i] : "");
-	}
-	strbuf_addch(out, ']');
-}
-
 void govalue_label_selector(struct strbuf *out, const struct k8c_label_selector *sel)
 {
 	if (!sel) {
-		strbuf_addstr(out, "nil");
+		strbuf_addstr(out, "null");
 		return;
 	}
-	strbuf_addstr(out, "&LabelSelector{MatchLabels:map[string]string{");
-	for (size_t i = 0; i < sel->match_labels.n; i++)
-		strbuf_addf(out, "%s: %s,", sel->match_labels.items[i].key,
-			    sel->match_labels.items[i].value);
-	strbuf_addstr(out, "},MatchExpressions:[]LabelSelectorRequirement{");
+	strbuf_addstr(out, "v1.LabelSelector{MatchLabels:");
+	govalue_strmap(out, &sel->match_labels);
+	strbuf_addstr(out, ", MatchExpressions:");
+	if (!sel->n_match_expressions)
+		strbuf_addstr(out, "[]v1.LabelSelectorRequirement(nil)");
+	else
+		strbuf_addstr(out, "[]v1.LabelSelectorRequirement{");
 	for (size_t i = 0; i < sel->n_match_expressions; i++) {
 		const struct k8c_label_selector_requirement *r = &sel->match_expressions[i];
-		strbuf_addf(out, "LabelSelectorRequirement{Key:%s,Operator:%s,Values:",
-			    r->key ? r->key : "", r->operator ? r->operator : "");
-		plain_strings(out, r->values, r->n_values);
-		strbuf_addstr(out, ",},");
+		strbuf_addstr(out, i ? ", v1.LabelSelectorRequirement{Key:" :
+				       "v1.LabelSelectorRequirement{Key:");
+		field_err_quote(out, r->key ? r->key : "");
+		strbuf_addstr(out, ", Operator:");
+		field_err_quote(out, r->operator ? r->operator : "");
+		strbuf_addstr(out, ", Values:");
+		govalue_strings(out, r->values, r->n_values);
+		strbuf_addch(out, '}');
 	}
-	strbuf_addstr(out, "},}");
+	strbuf_addstr(out, sel->n_match_expressions ? "}}" : "}");
 }

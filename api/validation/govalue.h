@@ -1,10 +1,11 @@
 /*
  * govalue.h - composite values rendered as a Kubernetes API server prints
- * them inside field errors (apimachinery's field.Error.ErrorBody): values
- * whose pointer type has a String() method print through it (IntOrString,
- * metav1.LabelSelector's gogo-protobuf String()), everything else as Go's
- * %#v (map[string]string{"app":"web"}, []string{"a", "b"}). Each function
- * appends to out. Pure functions; thread-safe on distinct buffers.
+ * them inside field errors (apimachinery's field.Error.ErrorBody): pointers
+ * are dereferenced first (a nil one prints "null"), values with a String()
+ * method print through it, everything else as Go's %#v
+ * (map[string]string{"app":"web"}, []string{"a", "b"},
+ * v1.LabelSelector{...}). Each function appends to out. Pure functions;
+ * thread-safe on distinct buffers.
  */
 #ifndef K8C_API_VALIDATION_GOVALUE_H
 #define K8C_API_VALIDATION_GOVALUE_H
@@ -25,9 +26,9 @@ void govalue_intstr(struct strbuf *out, const struct k8c_intstr *v);
 void govalue_intstr_struct(struct strbuf *out, const struct k8c_intstr *v);
 
 /*
- * (*metav1.LabelSelector).String(), as gogo-protobuf generates it:
- * `&LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}`;
- * "nil" for NULL.
+ * %#v of a dereferenced *metav1.LabelSelector, as "field is immutable" errors show it:
+ * `v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`;
+ * "null" for NULL.
  */
 void govalue_label_selector(struct strbuf *out, const struct k8c_label_selector *sel);
 

@@ -26,6 +26,9 @@ void podv_volumes(struct podv *p);
 /* The clean volume called name, or NULL. */
 const struct k8c_volume *podv_volume(const struct podv *p, const char *name);
 
+/* validateKeyToPath of an items[i] entry at the current path. */
+void vctx_key_to_path(struct vctx *v, const struct k8c_key_to_path *kp);
+
 /* validateDownwardAPIVolumeFile; upstream reports at the source's path, not the item's. */
 void vctx_downward_api_file(struct vctx *v, const struct k8c_downward_api_volume_file *f);
 /* validateProjectionSources at the projected source's path. */
@@ -58,7 +61,17 @@ void vctx_resources(struct vctx *v, const struct k8c_strmap *limits,
 /* ValidateResourceQuantityValue of one quantity text at the current path. */
 void vctx_quantity_value(struct vctx *v, const char *resource, const char *text);
 
-/* Scheduling: tolerations (at <path>), affinity (at <path>), topology spread constraints. */
+/* Invalid with a []string value, rendered as Go's %#v (`[]string{"a", "b"}`). */
+void vctx_invalid_strings(struct vctx *v, const char *child, char *const *items, size_t n,
+			  const char *detail);
+
+/* ValidateLabelSelector (metav1) at <path>.<child>; NULL is valid. */
+void vctx_label_selector(struct vctx *v, const char *child, const struct k8c_label_selector *sel);
+
+/*
+ * Scheduling: tolerations (at <path>, the list), affinity (at <path>.affinity),
+ * topology spread constraints (at <path>.topologySpreadConstraints).
+ */
 void vctx_tolerations(struct vctx *v, const struct k8c_toleration *t, size_t n);
 void vctx_affinity(struct vctx *v, const struct k8c_affinity *a);
 void vctx_topology_spread(struct vctx *v, const struct k8c_topology_spread_constraint *c,
@@ -73,6 +86,9 @@ void vctx_container_security(struct vctx *v, const struct k8c_security_context *
 
 /* ValidatePodSpec at p->v's path (volumes, containers, policies, scheduling...). */
 void podv_spec(struct podv *p);
+
+/* Runs podv_spec for spec at v's path with a podv of its own (freed afterwards). */
+void vctx_podv_run(struct vctx *v, const struct k8c_pod_spec *spec, bool is_pod);
 
 /*
  * ValidatePodTemplateSpec for a template at the current path

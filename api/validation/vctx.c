@@ -98,6 +98,26 @@ void vctx_not_supported(struct vctx *v, const char *child, const char *value,
 	vctx_pop(v, m);
 }
 
+void vctx_not_supported_go(struct vctx *v, const char *child, const char *rendered,
+			   const char *const *supported, size_t n)
+{
+	size_t m;
+	struct strbuf d = STRBUF_INIT;
+	const char *path = at(v, child, &m);
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(&d, i ? ", " : "supported values: ");
+		field_err_quote(&d, supported[i]);
+	}
+	if (d.len)
+		field_errors_add(v->errs, FIELD_ERROR_NOT_SUPPORTED, path,
+				 "Unsupported value: %s: %s", rendered, d.buf);
+	else
+		field_errors_add(v->errs, FIELD_ERROR_NOT_SUPPORTED, path, "Unsupported value: %s",
+				 rendered);
+	strbuf_release(&d);
+	vctx_pop(v, m);
+}
+
 void vctx_duplicate(struct vctx *v, const char *child, const char *value)
 {
 	size_t m;
@@ -189,4 +209,34 @@ void vctx_nonnegative(struct vctx *v, const char *child, int64_t value)
 {
 	if (value < 0)
 		vctx_invalid_int(v, child, value, "must be greater than or equal to 0");
+}
+
+void vctx_int_range(struct vctx *v, const char *child, int64_t value, int64_t lo, int64_t hi)
+{
+	if (value >= lo && value <= hi)
+		return;
+	struct strbuf d = STRBUF_INIT;
+	strbuf_addf(&d, "must be between %lld and %lld, inclusive", (long long)lo, (long long)hi);
+	vctx_invalid_int(v, child, value, d.buf);
+	strbuf_release(&d);
+}
+
+bool vctx_one_of(const char *value, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(vstr(value), set[i]))
+			return true;
+	return false;
+}
+
+bool vctx_enum(struct vctx *v, const char *child, const char *value, const char *const *set,
+	       size_t n, bool required)
+{
+	if (vctx_one_of(value, set, n))
+		return true;
+	if (vempty(value) && required)
+		vctx_required(v, child, "");
+	else
+		vctx_not_supported(v, child, value, set, n);
+	return false;
 }

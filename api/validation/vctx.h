@@ -45,6 +45,9 @@ void vctx_invalid_int(struct vctx *v, const char *child, int64_t value, const ch
 void vctx_invalid_go(struct vctx *v, const char *child, const char *rendered, const char *detail);
 void vctx_not_supported(struct vctx *v, const char *child, const char *value,
 			const char *const *supported, size_t n);
+/* field.NotSupported whose value is already rendered as Go prints it (a struct, a number). */
+void vctx_not_supported_go(struct vctx *v, const char *child, const char *rendered,
+			   const char *const *supported, size_t n);
 void vctx_duplicate(struct vctx *v, const char *child, const char *value);
 void vctx_duplicate_int(struct vctx *v, const char *child, int64_t value);
 /* field.Duplicate whose Detail was overwritten (`Duplicate value: <rendered>: <detail>`). */
@@ -66,6 +69,16 @@ void vctx_label_value(struct vctx *v, const char *child, const char *value);
 bool vctx_ip(struct vctx *v, const char *child, const char *value);
 /* ValidateNonnegativeField: "must be greater than or equal to 0". */
 void vctx_nonnegative(struct vctx *v, const char *child, int64_t value);
+/* InclusiveRangeError: Invalid "must be between lo and hi, inclusive" when value is outside. */
+void vctx_int_range(struct vctx *v, const char *child, int64_t value, int64_t lo, int64_t hi);
+/* True when value is one of the n strings of set (NULL counts as ""). */
+bool vctx_one_of(const char *value, const char *const *set, size_t n);
+/*
+ * A value that must be one of set: Required (empty detail) when empty and
+ * required, else NotSupported listing set. Returns true when valid.
+ */
+bool vctx_enum(struct vctx *v, const char *child, const char *value, const char *const *set,
+	       size_t n, bool required);
 
 /* Returns s, or "" when s is NULL (absent strings of the generated structs). */
 static inline const char *vstr(const char *s)

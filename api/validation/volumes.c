@@ -67,8 +67,7 @@ static void check_nfs(struct vctx *v, const void *src)
 		vctx_invalid(v, "path", n->path, "must be an absolute path");
 }
 
-/* validateKeyToPath for items[i] at the current path. */
-static void check_key_to_path(struct vctx *v, const struct k8c_key_to_path *kp)
+void vctx_key_to_path(struct vctx *v, const struct k8c_key_to_path *kp)
 {
 	if (vempty(kp->key))
 		vctx_required(v, "key", "");
@@ -83,7 +82,7 @@ static void check_items(struct vctx *v, const struct k8c_key_to_path *items, siz
 	size_t m = vctx_child(v, "items");
 	for (size_t i = 0; i < n; i++) {
 		size_t mi = vctx_index(v, i);
-		check_key_to_path(v, &items[i]);
+		vctx_key_to_path(v, &items[i]);
 		vctx_pop(v, mi);
 	}
 	vctx_pop(v, m);

@@ -392,6 +392,123 @@ class Tests:
                             {"Content-Type": "application/merge-patch+json"})
         t.eq(st, 400, "malformed patch")
 
+    def causes(self, d):
+        return {(c.get("field"), c.get("reason")): c.get("message")
+                for c in d.get("details", {}).get("causes", [])}
+
+    def test_validation(self):
+        t = self
+        bad = deployment("nomatch")
+        bad["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+        d = self.expect_status(self.req("POST", DEPLOY, bad), 422, "Invalid", "selector mismatch")
+        t.t.eq(self.causes(d).get(("spec.template.metadata.labels", "FieldValueInvalid")),
+               'Invalid value: map[string]string{"app":"nomatch"}: `selector` does not match '
+               'template `labels`', "selector mismatch cause")
+        t.t.check(d.get("message", "").startswith('Deployment.apps "nomatch" is invalid: '),
+                  "422 message names the object", d)
+        dup = pod("dupnames")
+        dup["spec"]["containers"].append({"name": "c", "image": "k8c.local/busybox"})
+        d = self.expect_status(self.req("POST", PODS, dup), 422, "Invalid", "duplicate containers")
+        t.t.eq(self.causes(d).get(("spec.containers[1].name", "FieldValueDuplicate")),
+               'Duplicate value: "c"', "duplicate container cause")
+        t.t.eq(d.get("details", {}).get("kind"), "Pod", "422 details.kind")
+        st, _, _ = self.req("POST", PODS, pod("upd"))
+        t.t.eq(st, 201, "pod for updates")
+        st, p, _ = self.req("PATCH", PODS + "/upd", json.dumps({"spec": {"containers": [
+            {"name": "c", "image": "k8c.local/busybox:2"}]}}),
+            {"Content-Type": "application/strategic-merge-patch+json"})
+        t.t.eq((st, p["spec"]["containers"][0]["image"]), (200, "k8c.local/busybox:2"),
+               "a pod's image may change")
+        d = self.expect_status(self.req("PATCH", PODS + "/upd", json.dumps(
+            {"spec": {"restartPolicy": "Never"}}), {"Content-Type": "application/merge-patch+json"}),
+            422, "Invalid", "pod spec change")
+        t.t.check(any(c.get("field") == "spec" and c.get("message", "").startswith(
+            "Forbidden: pod updates may not change fields other than `spec.containers[*].image`")
+            for c in d.get("details", {}).get("causes", [])), "pod update message", d)
+        self.req("POST", DEPLOY, deployment("immut"))
+        d = self.expect_status(self.req("PATCH", DEPLOY + "/immut", json.dumps({"spec": {
+            "selector": {"matchLabels": {"app": "immut", "v": "2"}}, "template": {"metadata": {
+                "labels": {"app": "immut", "v": "2"}}}}}),
+            {"Content-Type": "application/merge-patch+json"}), 422, "Invalid", "selector update")
+        t.t.check(self.causes(d).get(("spec.selector", "FieldValueInvalid"), "").endswith(
+            ": field is immutable"), "selector immutable", d)
+        d = self.expect_status(self.req("PUT", DEPLOY + "/immut/scale", {
+            "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "immut"},
+            "spec": {"replicas": -3}}), 422, "Invalid", "negative scale")
+        cm = configmap("badfin")
+        cm["metadata"]["finalizers"] = ["hold"]
+        cm["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "ConfigMap",
+                                              "name": "owner"}]
+        d = self.expect_status(self.req("POST", CM, cm), 422, "Invalid", "metadata rules")
+        t.t.eq(self.causes(d).get(("metadata.finalizers[0]", "FieldValueInvalid")),
+               'Invalid value: "hold": name is neither a standard finalizer name nor is it '
+               'fully qualified', "finalizer name")
+        t.t.eq(self.causes(d).get(("metadata.ownerReferences.uid", "FieldValueInvalid")),
+               'Invalid value: "": uid must not be empty', "owner reference uid")
+        cm = configmap("badkey", data={"a/b": "1"})
+        d = self.expect_status(self.req("POST", CM, cm), 422, "Invalid", "config key")
+        t.t.check(self.causes(d).get(("data[a/b]", "FieldValueInvalid"), "").startswith(
+            'Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '
+            "'-', '_' or '.'"), "config key cause", d)
+
+    def test_defaults_and_allocation(self):
+        t = self.t
+        st, d, _ = self.req("POST", DEPLOY, deployment("dflt"))
+        t.eq(st, 201, "create deployment")
+        st, d, _ = self.req("GET", DEPLOY + "/dflt")
+        spec = d["spec"]
+        t.eq((spec.get("revisionHistoryLimit"), spec.get("progressDeadlineSeconds")), (10, 600),
+             "deployment defaults")
+        t.eq(spec.get("strategy"), {"type": "RollingUpdate", "rollingUpdate": {
+            "maxSurge": "25%", "maxUnavailable": "25%"}}, "default strategy")
+        ps = spec["template"]["spec"]
+        t.eq((ps.get("restartPolicy"), ps.get("dnsPolicy"), ps.get("schedulerName"),
+              ps.get("terminationGracePeriodSeconds"), ps.get("securityContext")),
+             ("Always", "ClusterFirst", "default-scheduler", 30, {}), "pod template defaults")
+        c = ps["containers"][0]
+        t.eq((c.get("imagePullPolicy"), c.get("terminationMessagePath"),
+              c.get("terminationMessagePolicy")),
+             ("Always", "/dev/termination-log", "File"), "container defaults")
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "alloc"},
+               "spec": {"selector": {"app": "a"}, "ports": [{"port": 80}]}}
+        st, s, _ = self.req("POST", "/api/v1/namespaces/default/services", svc)
+        t.eq(st, 201, "create service")
+        ip = s["spec"].get("clusterIP", "")
+        octets = [int(x) for x in ip.split(".")] if ip.count(".") == 3 else [0, 0]
+        t.check(octets[0] == 10 and 96 <= octets[1] <= 111, "clusterIP from 10.96.0.0/12", ip)
+        t.eq(s["spec"].get("clusterIPs"), [ip], "clusterIPs")
+        t.eq((s["spec"].get("type"), s["spec"].get("sessionAffinity"),
+              s["spec"]["ports"][0].get("targetPort"), s["spec"]["ports"][0].get("protocol")),
+             ("ClusterIP", "None", 80, "TCP"), "service defaults")
+        dup = dict(svc, metadata={"name": "alloc2"}, spec=dict(svc["spec"], clusterIP=ip))
+        d = self.expect_status(self.req("POST", "/api/v1/namespaces/default/services", dup),
+                               422, "Invalid", "clusterIP in use")
+        t.check("provided IP is already allocated" in d.get("message", ""), "IP conflict", d)
+        np = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np"},
+              "spec": {"type": "NodePort", "ports": [{"port": 80}]}}
+        st, s, _ = self.req("POST", "/api/v1/namespaces/default/services", np)
+        port = s["spec"]["ports"][0].get("nodePort", 0)
+        t.check(st == 201 and 30000 <= port <= 32767, "nodePort allocated", s.get("spec"))
+        np2 = dict(np, metadata={"name": "np2"},
+                   spec={"type": "NodePort", "ports": [{"port": 81, "nodePort": port}]})
+        d = self.expect_status(self.req("POST", "/api/v1/namespaces/default/services", np2),
+                               422, "Invalid", "nodePort in use")
+        t.eq(self.causes(d).get(("spec.ports[0].nodePort", "FieldValueInvalid")),
+             "Invalid value: %d: provided port is already allocated" % port, "port conflict")
+        self.req("DELETE", "/api/v1/namespaces/default/services/np")
+        st, s, _ = self.req("POST", "/api/v1/namespaces/default/services", np2)
+        t.eq((st, s["spec"]["ports"][0].get("nodePort")), (201, port),
+             "a deleted service's node port is free again")
+        SMP = {"Content-Type": "application/strategic-merge-patch+json"}
+        st, s, _ = self.req("PATCH", "/api/v1/namespaces/default/services/np2",
+                            json.dumps({"spec": {"type": "ClusterIP"}}), SMP)
+        t.eq((st, s.get("spec", {}).get("ports", [{}])[0].get("nodePort")), (200, None),
+             "NodePort -> ClusterIP drops the node port")
+        st, s, _ = self.req("PATCH", "/api/v1/namespaces/default/services/np2", json.dumps(
+            {"spec": {"type": "ExternalName", "externalName": "db.example.com"}}), SMP)
+        t.eq((st, s.get("spec", {}).get("clusterIP")), (200, None),
+             "ClusterIP -> ExternalName drops the cluster IP")
+
     def test_metrics(self):
         st, text, _ = request(self.srv.url, "GET", "/metrics", raw=True)
         self.t.eq(st, 200, "/metrics")

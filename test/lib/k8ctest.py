@@ -71,6 +71,115 @@ class Etcd:
             self.proc.terminate()
             self.proc.wait(10)
 
+    def kill9(self):
+        """kill -9; start() brings it back on the same ports and data."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def etcdctl(endpoints, *args, timeout=5):
+    """Runs etcdctl against endpoints; returns the CompletedProcess (text output)."""
+    return subprocess.run(["etcdctl", "--endpoints", endpoints, "--command-timeout=2s"] +
+                          list(args), capture_output=True, text=True, timeout=timeout)
+
+
+class EtcdMember:
+    """One member of an EtcdCluster: its ports, data dir and process."""
+
+    def __init__(self, cluster_dir, name):
+        self.name = name
+        self.cport, self.pport = free_port(), free_port()
+        self.url = "http://127.0.0.1:%d" % self.cport
+        self.peer_url = "http://127.0.0.1:%d" % self.pport
+        self.data = os.path.join(cluster_dir, name + ".data")
+        self.log_path = os.path.join(cluster_dir, name + ".log")
+        self.proc = None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def healthy(self):
+        return self.running() and etcdctl(self.url, "endpoint", "health").returncode == 0
+
+
+class EtcdCluster:
+    """An N-member etcd cluster (m1..mN) on free loopback ports with its data in a temp dir.
+
+    `endpoint` is the comma-separated list of client URLs, as k8c-apiserver --etcd-servers
+    takes it. Members can be killed (-9) and restarted on the same ports and data.
+    """
+
+    def __init__(self, workdir, n=3, name="cluster"):
+        self.dir = os.path.join(workdir, "etcd-" + name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.members = [EtcdMember(self.dir, "m%d" % (i + 1)) for i in range(n)]
+        self.initial = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
+        self.token = "k8c-%s-%d" % (name, self.members[0].cport)
+        self.endpoint = ",".join(m.url for m in self.members)
+        for m in self.members:
+            self._run(m)
+        for m in self.members:
+            wait_for("etcd member %s healthy" % m.name, m.healthy, timeout=30)
+
+    def member(self, name):
+        return next(m for m in self.members if m.name == name)
+
+    def _run(self, m):
+        log = open(m.log_path, "ab")
+        # fast elections (as hack/lib.sh start_etcd_cluster): a lost leader is replaced in ~1 s
+        m.proc = subprocess.Popen(
+            ["etcd", "--name", m.name, "--data-dir", m.data,
+             "--listen-client-urls", m.url, "--advertise-client-urls", m.url,
+             "--listen-peer-urls", m.peer_url, "--initial-advertise-peer-urls", m.peer_url,
+             "--initial-cluster", self.initial, "--initial-cluster-state", "new",
+             "--initial-cluster-token", self.token,
+             "--heartbeat-interval", "50", "--election-timeout", "500"],
+            stdout=log, stderr=log)
+        log.close()
+
+    def leader(self):
+        """The member that is the leader now (asking every running member), or None."""
+        for m in self.members:
+            if not m.running():
+                continue
+            r = etcdctl(m.url, "endpoint", "status", "-w", "json")
+            if r.returncode != 0:
+                continue
+            st = json.loads(r.stdout)[0]["Status"]
+            if st["leader"] == st["header"]["member_id"]:
+                return m
+        return None
+
+    def kill9(self, m):
+        m.proc.kill()
+        m.proc.wait(10)
+
+    def restart(self, m):
+        """Starts a killed member again on its ports and data; waits until it is healthy."""
+        self._run(m)
+        wait_for("etcd member %s healthy again" % m.name, m.healthy, timeout=30)
+
+    def healthy(self, same_revision=True):
+        """True when every member is healthy and all agree on one leader (and, unless
+        same_revision is False, on the revision: use that only while nothing writes)."""
+        seen = set()
+        for m in self.members:
+            if not m.healthy():
+                return False
+            r = etcdctl(m.url, "endpoint", "status", "-w", "json")
+            if r.returncode != 0:
+                return False
+            st = json.loads(r.stdout)[0]["Status"]
+            seen.add((st["leader"], st["header"]["revision"] if same_revision else 0))
+        return len(seen) == 1
+
+    def stop(self):
+        for m in self.members:
+            if m.running():
+                m.proc.kill()
+                m.proc.wait(10)
+
 
 class ApiServer:
     """A k8c-apiserver process on a free port: SQLite in data_dir, or etcd."""
@@ -179,6 +288,13 @@ class Watch:
         return json.loads(line)
 
     def close(self):
+        # shut the socket down first: a thread blocked reading this watch wakes up at once
+        # (a plain close would wait for that read to time out)
+        try:
+            if self.conn.sock:
+                self.conn.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.conn.close()
 
 

@@ -309,12 +309,30 @@ static int attempt_one(struct etcd_conn *c, size_t i, enum etcd_method method, g
 	return r;
 }
 
+/*
+ * The deadline of an attempt that another endpoint could follow: a share of
+ * the call's time, so that a member stuck on a request (a follower whose
+ * proposal went to a leader that just died holds it for etcd's 5 s request
+ * timeout) leaves time to try the others. The last attempt gets what is left.
+ */
+static gpr_timespec attempt_deadline(int64_t timeout_ms, gpr_timespec call_deadline, bool last)
+{
+	int64_t share = timeout_ms * 2 / 5;
+	gpr_timespec d;
+
+	if (last)
+		return call_deadline;
+	d = etcd_conn_deadline(share > 500 ? share : 500);
+	return gpr_time_cmp(d, call_deadline) < 0 ? d : call_deadline;
+}
+
 int etcd_conn_call(struct etcd_conn *c, enum etcd_method method, const ProtobufCMessage *req,
 		   const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **ret_resp,
 		   bool *ret_maybe_done)
 {
 	grpc_slice payload = etcd_wire_pack(req);
-	gpr_timespec deadline = etcd_conn_deadline(atomic_load(&c->timeout_ms));
+	int64_t timeout_ms = atomic_load(&c->timeout_ms);
+	gpr_timespec deadline = etcd_conn_deadline(timeout_ms);
 	size_t first = atomic_load(&c->preferred);
 	bool maybe_sent = false;
 	ProtobufCMessage *resp = NULL;
@@ -322,8 +340,15 @@ int etcd_conn_call(struct etcd_conn *c, enum etcd_method method, const ProtobufC
 
 	for (size_t k = 0; k < c->n && r == STORAGE_EUNAVAILABLE; k++) {
 		size_t i = (first + k) % c->n;
+		bool last = k + 1 == c->n;
 
-		r = attempt_one(c, i, method, payload, deadline, resp_desc, &resp, &maybe_sent);
+		r = attempt_one(c, i, method, payload, attempt_deadline(timeout_ms, deadline, last),
+				resp_desc, &resp, &maybe_sent);
+		if (r == STORAGE_ETIMEOUT && !last &&
+		    gpr_time_cmp(gpr_now(GPR_CLOCK_MONOTONIC), deadline) < 0) {
+			maybe_sent = true; /* this member is stuck: the next may answer in time */
+			r = STORAGE_EUNAVAILABLE;
+		}
 		if (r == 0 && i != first)
 			atomic_store(&c->preferred, i);
 	}

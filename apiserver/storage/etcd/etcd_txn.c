@@ -8,9 +8,13 @@
  * never matches, not even expected == 0); the failure branch reads the key,
  * so one round trip tells "absent" from "conflict" and fills ret_current.
  * When an earlier attempt of the same write failed after it may have reached
- * etcd, a failed compare could be that attempt's own doing: the write then
- * reports STORAGE_ETIMEOUT ("may or may not have happened") rather than a
- * misleading EEXISTS, ECONFLICT or ENOTFOUND.
+ * etcd, a failed compare could be that attempt's own doing. If the key now
+ * holds exactly the bytes this write put (for a create: unchanged since its
+ * creation), the earlier attempt was applied and the write succeeds at that
+ * revision: the API server's values carry a fresh uid or come from a read of
+ * the key, so equal bytes mean this write (or one that left the same state).
+ * Otherwise the write reports STORAGE_ETIMEOUT ("may or may not have
+ * happened") rather than a misleading EEXISTS, ECONFLICT or ENOTFOUND.
  */
 #include "apiserver/storage/etcd/etcd_private.h"
 
@@ -105,11 +109,96 @@ static const Etcdserverpb__ResponseOp *first_op(const Etcdserverpb__TxnResponse 
 	return resp->n_responses ? resp->responses[0] : NULL;
 }
 
-int etcd_create(struct storage *s, const char *key, const void *value, size_t len, int64_t *ret_rev)
+/* The key as the failure branch read it (NULL: absent); false when the reply lacks the read. */
+static bool failure_kv(const Etcdserverpb__TxnResponse *resp, const Mvccpb__KeyValue **ret_kv)
 {
-	struct txn t;
+	const Etcdserverpb__ResponseOp *op = first_op(resp);
+	const Etcdserverpb__RangeResponse *rr = NULL;
+
+	if (op && op->response_case == ETCDSERVERPB__RESPONSE_OP__RESPONSE_RESPONSE_RANGE)
+		rr = op->response_range;
+	if (!rr)
+		return false;
+	*ret_kv = rr->n_kvs ? rr->kvs[0] : NULL;
+	return true;
+}
+
+/* True when kv holds the bytes t put (a create: unchanged since); see the file comment. */
+static bool applied_before(const struct txn *t, const Mvccpb__KeyValue *kv, bool create)
+{
+	if (!kv || t->success.request_case != ETCDSERVERPB__REQUEST_OP__REQUEST_REQUEST_PUT)
+		return false;
+	if (create && kv->create_revision != kv->mod_revision)
+		return false;
+	return kv->value.len == t->put.value.len &&
+	       (!kv->value.len || !memcmp(kv->value.data, t->put.value.data, kv->value.len));
+}
+
+/*
+ * The compare failed: 0 with *ret_rev when an earlier attempt of this very
+ * write was applied, else ETIMEOUT (maybe_done), EEXISTS (create), ENOTFOUND
+ * or ECONFLICT (with *ret_current).
+ */
+static int compare_failed(const struct txn *t, const Etcdserverpb__TxnResponse *resp, bool create,
+			  bool maybe_done, int64_t *ret_rev, struct storage_kv *ret_current)
+{
+	const Mvccpb__KeyValue *kv;
+
+	if (!failure_kv(resp, &kv))
+		return STORAGE_EINTERNAL;
+	if (maybe_done && applied_before(t, kv, create)) {
+		*ret_rev = kv->mod_revision;
+		return 0;
+	}
+	if (maybe_done)
+		return STORAGE_ETIMEOUT;
+	if (create)
+		return STORAGE_EEXISTS;
+	if (!kv)
+		return STORAGE_ENOTFOUND;
+	if (ret_current)
+		etcd_wire_kv(kv, ret_current);
+	return STORAGE_ECONFLICT;
+}
+
+/*
+ * Runs t (its compares and success op set; reads the key on failure) and
+ * interprets the reply: 0 with *ret_rev (and *ret_resp when t's success op
+ * ran in this attempt, else NULL), or a STORAGE_E* code.
+ */
+static int run_guarded(struct etcd_storage *es, struct txn *t, const char *key, bool create,
+		       int64_t *ret_rev, Etcdserverpb__TxnResponse **ret_resp,
+		       struct storage_kv *ret_current)
+{
 	Etcdserverpb__TxnResponse *resp = NULL;
 	bool maybe_done = false;
+	int r;
+
+	txn_read_on_failure(t, key);
+	r = txn_run(es, t, &resp, &maybe_done);
+	if (r == STORAGE_EUNAVAILABLE && maybe_done)
+		return STORAGE_ETIMEOUT; /* an attempt may have been applied: not "not done" */
+	if (r < 0)
+		return r;
+	if (!resp->header)
+		r = STORAGE_EINTERNAL;
+	else if (!resp->succeeded)
+		r = compare_failed(t, resp, create, maybe_done, ret_rev, ret_current);
+	else
+		*ret_rev = resp->header->revision;
+	if (r < 0 || !resp->succeeded) {
+		etcd_wire_free(resp);
+		resp = NULL;
+	}
+	*ret_resp = resp;
+	return r;
+}
+
+int etcd_create(struct storage *s, const char *key, const void *value, size_t len, int64_t *ret_rev)
+{
+	Etcdserverpb__TxnResponse *resp = NULL;
+	struct txn t;
+	int64_t rev;
 	int r;
 
 	if (!key || !*key || (len && !value))
@@ -118,65 +207,24 @@ int etcd_create(struct storage *s, const char *key, const void *value, size_t le
 	txn_compare(&t, key, ETCDSERVERPB__COMPARE__COMPARE_TARGET__CREATE,
 		    ETCDSERVERPB__COMPARE__COMPARE_RESULT__EQUAL, 0);
 	txn_put(&t, key, value, len);
-	r = txn_run(etcd_storage_of(s), &t, &resp, &maybe_done);
-	if (r < 0)
-		return r;
-	if (resp->succeeded && resp->header)
-		*ret_rev = resp->header->revision;
-	else
-		r = maybe_done ? STORAGE_ETIMEOUT : STORAGE_EEXISTS;
+	r = run_guarded(etcd_storage_of(s), &t, key, true, &rev, &resp, NULL);
 	etcd_wire_free(resp);
+	if (r == 0)
+		*ret_rev = rev;
 	return r;
 }
 
-/* The compare failed: the key is absent (ENOTFOUND) or was changed (ECONFLICT, *ret_current). */
-static int compare_failed(const Etcdserverpb__TxnResponse *resp, bool maybe_done,
-			  struct storage_kv *ret_current)
-{
-	const Etcdserverpb__ResponseOp *op = first_op(resp);
-	const Etcdserverpb__RangeResponse *rr = NULL;
-
-	if (op && op->response_case == ETCDSERVERPB__RESPONSE_OP__RESPONSE_RESPONSE_RANGE)
-		rr = op->response_range;
-	if (!rr)
-		return STORAGE_EINTERNAL;
-	if (maybe_done)
-		return STORAGE_ETIMEOUT;
-	if (rr->n_kvs == 0)
-		return STORAGE_ENOTFOUND;
-	if (ret_current)
-		etcd_wire_kv(rr->kvs[0], ret_current);
-	return STORAGE_ECONFLICT;
-}
-
-/* Runs a guarded write (t's success op set) and interprets the reply; see the file comment. */
+/* A guarded update or delete (t's success op set); see the file comment. */
 static int guarded_write(struct etcd_storage *es, struct txn *t, const char *key,
-			 int64_t expected_mod_rev, bool always_compare_mod,
+			 int64_t expected_mod_rev, bool always_compare_mod, int64_t *ret_rev,
 			 Etcdserverpb__TxnResponse **ret_resp, struct storage_kv *ret_current)
 {
-	Etcdserverpb__TxnResponse *resp = NULL;
-	bool maybe_done = false;
-	int r;
-
 	txn_compare(t, key, ETCDSERVERPB__COMPARE__COMPARE_TARGET__CREATE,
 		    ETCDSERVERPB__COMPARE__COMPARE_RESULT__GREATER, 0);
 	if (always_compare_mod || expected_mod_rev)
 		txn_compare(t, key, ETCDSERVERPB__COMPARE__COMPARE_TARGET__MOD,
 			    ETCDSERVERPB__COMPARE__COMPARE_RESULT__EQUAL, expected_mod_rev);
-	txn_read_on_failure(t, key);
-	r = txn_run(es, t, &resp, &maybe_done);
-	if (r < 0)
-		return r;
-	if (!resp->header)
-		r = STORAGE_EINTERNAL;
-	else if (!resp->succeeded)
-		r = compare_failed(resp, maybe_done, ret_current);
-	if (r < 0) {
-		etcd_wire_free(resp);
-		return r;
-	}
-	*ret_resp = resp;
-	return 0;
+	return run_guarded(es, t, key, false, ret_rev, ret_resp, ret_current);
 }
 
 int etcd_update(struct storage *s, const char *key, const void *value, size_t len,
@@ -184,18 +232,19 @@ int etcd_update(struct storage *s, const char *key, const void *value, size_t le
 {
 	Etcdserverpb__TxnResponse *resp = NULL;
 	struct txn t;
+	int64_t rev;
 	int r;
 
 	if (!key || !*key || (len && !value) || expected_mod_rev < 0)
 		return STORAGE_EINVAL;
 	txn_init(&t);
 	txn_put(&t, key, value, len);
-	r = guarded_write(etcd_storage_of(s), &t, key, expected_mod_rev, true, &resp, ret_current);
-	if (r < 0)
-		return r;
-	*ret_rev = resp->header->revision;
+	r = guarded_write(etcd_storage_of(s), &t, key, expected_mod_rev, true, &rev, &resp,
+			  ret_current);
 	etcd_wire_free(resp);
-	return 0;
+	if (r == 0)
+		*ret_rev = rev;
+	return r;
 }
 
 int etcd_delete(struct storage *s, const char *key, int64_t expected_mod_rev, int64_t *ret_rev,
@@ -205,23 +254,26 @@ int etcd_delete(struct storage *s, const char *key, int64_t expected_mod_rev, in
 	const Etcdserverpb__ResponseOp *op;
 	const Etcdserverpb__DeleteRangeResponse *dr = NULL;
 	struct txn t;
+	int64_t rev;
 	int r;
 
 	if (!key || !*key || expected_mod_rev < 0)
 		return STORAGE_EINVAL;
 	txn_init(&t);
 	txn_delete(&t, key);
-	r = guarded_write(etcd_storage_of(s), &t, key, expected_mod_rev, false, &resp, ret_prev);
+	r = guarded_write(etcd_storage_of(s), &t, key, expected_mod_rev, false, &rev, &resp,
+			  ret_prev);
 	if (r < 0)
 		return r;
-	op = first_op(resp);
+	/* a delete is never taken for an earlier attempt's: resp is this attempt's reply */
+	op = resp ? first_op(resp) : NULL;
 	if (op && op->response_case == ETCDSERVERPB__RESPONSE_OP__RESPONSE_RESPONSE_DELETE_RANGE)
 		dr = op->response_delete_range;
 	if (!dr || dr->deleted != 1 || dr->n_prev_kvs != 1) {
 		etcd_wire_free(resp);
 		return STORAGE_EINTERNAL;
 	}
-	*ret_rev = resp->header->revision;
+	*ret_rev = rev;
 	if (ret_prev)
 		etcd_wire_kv(dr->prev_kvs[0], ret_prev);
 	etcd_wire_free(resp);

@@ -68,6 +68,9 @@ int etcd_wire_error(grpc_status_code code, const char *details)
 		return STORAGE_ECOMPACTED;
 	if (has(details, "database space exceeded"))
 		return STORAGE_EINTERNAL;
+	/* overloaded or between leaders: nothing was applied, another try may work */
+	if (has(details, "too many requests") || has(details, "proposal dropped"))
+		return STORAGE_EUNAVAILABLE;
 	switch (code) {
 	case GRPC_STATUS_UNAVAILABLE:
 	case GRPC_STATUS_CANCELLED:

@@ -62,9 +62,11 @@ static void report(const char *what, struct lat *l, int64_t elapsed_ns, long err
 	double secs = (double)elapsed_ns / K8C_NSEC_PER_SEC;
 
 	qsort(l->ns, l->n, sizeof(*l->ns), cmp_i64);
-	printf("%-8s %8.0f puts/s  p50 %6.2f ms  p99 %6.2f ms  (%zu puts in %.1f s, %ld errors)\n",
+	printf("%-8s %8.0f puts/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  "
+	       "(%zu puts in %.1f s, %ld errors)\n",
 	       what, (double)l->n / secs, l->n ? l->ns[l->n / 2] / 1e6 : 0.0,
-	       l->n ? l->ns[l->n * 99 / 100] / 1e6 : 0.0, l->n, secs, errors);
+	       l->n ? l->ns[l->n * 99 / 100] / 1e6 : 0.0,
+	       l->n ? l->ns[l->n * 999 / 1000] / 1e6 : 0.0, l->n, secs, errors);
 }
 
 /* One raw Put in flight: its call and what its batch fills. */
