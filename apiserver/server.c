@@ -95,6 +95,8 @@ static bool subresource_allowed(const struct api_request *r)
 		return k->flags & K8C_KIND_SCALE;
 	if (!strcmp(sub, "binding"))
 		return !strcmp(k->resource, "pods") && r->verb == VERB_CREATE;
+	if (!strcmp(sub, "log"))
+		return !strcmp(k->resource, "pods");
 	if (!strcmp(sub, "finalize"))
 		return !strcmp(k->resource, "namespaces") && r->verb == VERB_UPDATE;
 	return false;
@@ -120,6 +122,10 @@ static void serve_resource(struct api_request *r)
 	}
 	if (!strcmp(r->route.subresource, "scale")) {
 		rest_scale(r);
+		return;
+	}
+	if (!strcmp(r->route.subresource, "log")) {
+		rest_pod_log(r);
 		return;
 	}
 	switch (r->verb) {

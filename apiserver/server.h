@@ -96,6 +96,8 @@ void rest_delete_collection(struct api_request *r);
 /* pods/binding; deployments/scale and replicasets/scale */
 void rest_binding(struct api_request *r);
 void rest_scale(struct api_request *r);
+/* pods/log: streamed from the kubelet of the pod's node (rest_pod_log.c) */
+void rest_pod_log(struct api_request *r);
 
 /* Discovery and non-resource endpoints. */
 void discovery_serve(struct api_request *r);

@@ -187,7 +187,8 @@ static void set_request(struct docker_client *c, const struct docker__request *r
 	bool post = strcmp(req->method, "POST") == 0;
 	if (post || req->json) {
 		const char *body = req->json ? req->json : "";
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+		size_t len = req->body_len ? req->body_len : strlen(body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	}
 	bool custom = !post && strcmp(req->method, "GET") != 0;

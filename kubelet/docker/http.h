@@ -40,6 +40,7 @@ struct docker__request {
 	const char *method;	     /* "GET", "POST", "DELETE" */
 	const char *path;	     /* below the /v1.41 prefix, query included */
 	const char *json;	     /* request body, NULL for none */
+	size_t body_len;	     /* its length when it is not a string (0: strlen(json)) */
 	int64_t timeout_ms;	     /* 0: the client's timeout; negative: none */
 	int conflict;		     /* the errno for HTTP 409 (negative); 0 means -EBUSY */
 	docker__sink_fn sink;	     /* set: stream the 2xx body here instead of into c->body */

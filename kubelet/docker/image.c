@@ -32,3 +32,85 @@ void docker_image_release(struct docker_image *img)
 	docker_labels_release(&img->labels);
 	*img = (struct docker_image){ 0 };
 }
+
+/*
+ * POST /images/create answers 200 and then a stream of JSON progress
+ * messages; a failure is a message with "error" (and "errorDetail"). Returns
+ * 0, or err with c->error set from the first such message.
+ */
+static int progress_error(struct docker_client *c, int err)
+{
+	const char *p = c->body.buf, *end = p + c->body.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		cJSON *msg = cJSON_ParseWithLength(p, n);
+		char *text = docker__json_str(msg, "error");
+		cJSON_Delete(msg);
+		if (text) {
+			docker__fail(c, err, "%s", text);
+			free(text);
+			return err;
+		}
+		p += n + 1;
+	}
+	return 0;
+}
+
+/* Splits "repo:tag" (a ':' after the last '/') into repo and tag ("latest" when none). */
+static void split_reference(const char *ref, struct strbuf *repo, const char **tag)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *colon = strrchr(slash ? slash : ref, ':');
+	if (colon && !strchr(ref, '@')) {
+		strbuf_add(repo, ref, (size_t)(colon - ref));
+		*tag = colon + 1;
+	} else {
+		strbuf_addstr(repo, ref);
+		*tag = strchr(ref, '@') ? NULL : "latest";
+	}
+}
+
+int docker_image_import(struct docker_client *c, const char *reference, const char *const *changes,
+			const void *tar, size_t len)
+{
+	if (!reference || !tar || !len)
+		return docker__fail(c, -EINVAL, "nothing to import");
+	struct strbuf path = STRBUF_INIT, repo = STRBUF_INIT;
+	const char *tag;
+	split_reference(reference, &repo, &tag);
+	docker__add_path(&path, "/images/create?fromSrc=-&repo=", repo.buf, NULL);
+	if (tag)
+		docker__add_path(&path, "&tag=", tag, NULL);
+	for (size_t i = 0; changes && changes[i]; i++)
+		docker__add_path(&path, "&changes=", changes[i], NULL);
+	struct docker__request req = {
+		.method = "POST",
+		.path = path.buf,
+		.json = tar,
+		.body_len = len,
+	};
+	int r = docker__do(c, &req);
+	if (r >= 0)
+		r = progress_error(c, -EINVAL);
+	strbuf_release(&path);
+	strbuf_release(&repo);
+	return r;
+}
+
+int docker_image_pull(struct docker_client *c, const char *reference, int64_t timeout_ms)
+{
+	struct strbuf path = STRBUF_INIT, repo = STRBUF_INIT;
+	const char *tag;
+	split_reference(reference, &repo, &tag);
+	docker__add_path(&path, "/images/create?fromImage=", repo.buf, NULL);
+	if (tag)
+		docker__add_path(&path, "&tag=", tag, NULL);
+	struct docker__request req = { .method = "POST", .path = path.buf, .timeout_ms = timeout_ms };
+	int r = docker__do(c, &req);
+	if (r >= 0)
+		r = progress_error(c, -EIO);
+	strbuf_release(&path);
+	strbuf_release(&repo);
+	return r;
+}

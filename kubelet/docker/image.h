@@ -1,7 +1,8 @@
 /*
- * image.h - the local images the kubelet runs. Only inspection: images are
- * made by hack/build-images.sh (no registry is reachable), so a missing image
- * is reported as such (ErrImagePull in the pod status) and never pulled.
+ * image.h - the images the kubelet runs: inspection, import of a root
+ * filesystem tarball (how the kubelet makes k8c.local/pause when it is
+ * missing, as hack/build-images.sh does) and pulls from a registry (only when
+ * the kubelet's pull policy allows them: no registry is reachable in tests).
  * Same thread rule as client.h.
  */
 #ifndef K8C_KUBELET_DOCKER_IMAGE_H
@@ -28,5 +29,23 @@ struct docker_image {
 int docker_image_inspect(struct docker_client *c, const char *name, struct docker_image *ret);
 /* Frees everything img owns and zeroes it. */
 void docker_image_release(struct docker_image *img);
+
+/*
+ * Imports the tarball tar (len bytes, a root filesystem) as the image
+ * reference ("repo:tag"), applying the Dockerfile-style changes
+ * ("CMD [\"/pause\"]", "LABEL k=v"; NULL-terminated, may be NULL), as
+ * `docker import` does. Returns 0, -EINVAL when the daemon rejects the
+ * tarball or a change, or another negative errno (client.h).
+ */
+int docker_image_import(struct docker_client *c, const char *reference, const char *const *changes,
+			const void *tar, size_t len);
+/*
+ * Pulls reference ("repo[:tag]", ":latest" when no tag) from its registry
+ * and waits until the pull ends (no timeout of its own beyond timeout_ms,
+ * > 0). Returns 0, -ENOENT when the registry has no such image or denies
+ * access, -EIO when the pull failed otherwise (the daemon's message in
+ * docker_client_last_error()), or another negative errno (client.h).
+ */
+int docker_image_pull(struct docker_client *c, const char *reference, int64_t timeout_ms);
 
 #endif
