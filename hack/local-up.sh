@@ -49,6 +49,9 @@ done
 
 logs=$state/logs
 url=http://127.0.0.1:$port
+# the proxy's iptables chains: one set per cluster on this host
+chain_prefix=K8C
+[ "$port" = 6443 ] || chain_prefix=K8C$port
 pids=()      # every process started, in start order
 names=()     # the component name of each
 stopping=0
@@ -73,24 +76,26 @@ node_containers() {
 
 # Stops in reverse order of start: the kubelet before its containers go (it would start
 # them again), the API server and the store last.
+# Quiet after a failure, so that its one line stays the last.
 cleanup() {
-  local rc=$? i ids
+  local rc=$? i ids say=:
   [ "$stopping" = 0 ] || return 0
   stopping=1
   trap '' INT TERM
-  [ ${#pids[@]} -eq 0 ] || echo "local-up: stopping" >&2
+  [ "$rc" = 130 ] || [ "$rc" = 143 ] && [ ${#pids[@]} -gt 0 ] && say=echo
+  $say "local-up: stopping" >&2
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     [ "${names[i]}" = etcd ] || [ "${names[i]}" = apiserver ] && continue
     stop_pid "${pids[i]}"
   done
   ids=$(node_containers)
   [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
-  [ -n "${proxy_cmd:-}" ] && $proxy_cmd --cleanup --chain-prefix K8C >/dev/null 2>&1 || true
+  [ -n "${proxy_cmd:-}" ] && $proxy_cmd --cleanup --chain-prefix "$chain_prefix" >/dev/null 2>&1 || true
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     stop_pid "${pids[i]}"
   done
   rm -f "$state/pids"
-  [ ${#pids[@]} -eq 0 ] || echo "local-up: stopped; no container of node '$node' is left" >&2
+  $say "local-up: stopped; no container of node '$node' is left" >&2
   exit "$rc"
 }
 trap cleanup EXIT
@@ -286,7 +291,7 @@ main() {
     --root-dir "$state/kubelet" --image-pull never --port 0 \
     --pause-binary "$build/kubelet/pause/k8c-pause"
   pick_proxy
-  [ -z "$proxy_cmd" ] || start proxy $proxy_cmd "${kcfg[@]}" --chain-prefix K8C
+  [ -z "$proxy_cmd" ] || start proxy $proxy_cmd "${kcfg[@]}" --chain-prefix "$chain_prefix"
   up kubelet 60 "Ready node '$node'" node_ready
   local n
   for n in "${names[@]}"; do
