@@ -247,3 +247,63 @@ TEST(event_and_lease)
 		  "Invalid value: -1: must be greater than or equal to 0");
 	field_errors_release(&e);
 }
+
+TEST(service_more_rules)
+{
+	struct field_errors e = FIELD_ERRORS_INIT;
+	SVC(&e, "{'spec':{'loadBalancerSourceRanges':['10.0.0.0/40'],"
+		"'allocateLoadBalancerNodePorts':true,'loadBalancerClass':'x/y',"
+		"'internalTrafficPolicy':'Near','ipFamilyPolicy':'Sometimes','ipFamilies':['IPv5']}}");
+	CHECK_ERR(&e, "spec.LoadBalancerSourceRanges",
+		  "Forbidden: may only be used when `type` is 'LoadBalancer'");
+	CHECK_ERR(&e, "spec.LoadBalancerSourceRanges[0]", "Invalid value: \"10.0.0.0/40\": must be "
+		  "a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+	CHECK_ERR(&e, "spec.allocateLoadBalancerNodePorts",
+		  "Forbidden: may only be used when `type` is 'LoadBalancer'");
+	CHECK_ERR(&e, "spec.loadBalancerClass",
+		  "Forbidden: may only be used when `type` is 'LoadBalancer'");
+	CHECK_ERR(&e, "spec.internalTrafficPolicy",
+		  "Unsupported value: \"Near\": supported values: \"Cluster\", \"Local\"");
+	CHECK_ERR(&e, "spec.ipFamilyPolicy", "Unsupported value: \"Sometimes\": supported values: "
+		  "\"PreferDualStack\", \"RequireDualStack\", \"SingleStack\"");
+	CHECK_ERR(&e, "spec.ipFamilies[0]",
+		  "Unsupported value: \"IPv5\": supported values: \"IPv4\", \"IPv6\"");
+	field_errors_release(&e);
+
+	SVC(&e, "{'spec':{'type':'LoadBalancer','externalTrafficPolicy':'Local',"
+		"'healthCheckNodePort':70000}}");
+	CHECK_ERR(&e, "spec.healthCheckNodePort", "Invalid value: 70000: " PORT_RANGE);
+	field_errors_release(&e);
+}
+
+TEST(secret_types)
+{
+	static const char s[] = "{'apiVersion':'v1','kind':'Secret','metadata':{'name':'s',"
+				"'namespace':'default'}}";
+	struct field_errors e = FIELD_ERRORS_INIT;
+	vt_run("Secret", s, "{'type':'kubernetes.io/service-account-token'}", NULL, &e);
+	CHECK_ERR(&e, "metadata.annotations[kubernetes.io/service-account.name]", "Required value");
+	field_errors_release(&e);
+	vt_run("Secret", s, "{'type':'kubernetes.io/basic-auth'}", NULL, &e);
+	CHECK_ERR(&e, "data[username]", "Required value");
+	CHECK_ERR(&e, "data[password]", "Required value");
+	field_errors_release(&e);
+	vt_run("Secret", s, "{'type':'kubernetes.io/ssh-auth'}", NULL, &e);
+	CHECK_ERR(&e, "data[ssh-privatekey]", "Required value");
+	field_errors_release(&e);
+	vt_run("Secret", s, "{'type':'example.com/anything','data':{'x':'eA=='}}", NULL, &e);
+	CHECK_NO_ERRS(&e);
+	field_errors_release(&e);
+}
+
+TEST(endpoints_special_ips)
+{
+	struct field_errors e = FIELD_ERRORS_INIT;
+	vt_run("Endpoints", "{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'web',"
+	       "'namespace':'default'},'subsets':[{'notReadyAddresses':[{'ip':'169.254.1.1',"
+	       "'hostname':'Web'}]}]}", NULL, NULL, &e);
+	CHECK_ERR(&e, "subsets[0].notReadyAddresses[0].ip", "Invalid value: \"169.254.1.1\": may not "
+		  "be in the link-local range (169.254.0.0/16, fe80::/10)");
+	CHECK(vt_reason(&e, "subsets[0].notReadyAddresses[0].hostname") != NULL);
+	field_errors_release(&e);
+}

@@ -353,3 +353,64 @@ TEST(pod_updates)
 		  "Forbidden: existing toleration can not be modified except its tolerationSeconds");
 	field_errors_release(&e);
 }
+
+TEST(pod_more_spec_rules)
+{
+	struct field_errors e = FIELD_ERRORS_INIT;
+	POD(&e, "{'spec':{'topologySpreadConstraints':[{'maxSkew':0,'topologyKey':'zone',"
+		"'whenUnsatisfiable':'Maybe'},{'maxSkew':1,'topologyKey':'','whenUnsatisfiable':"
+		"'DoNotSchedule'}],'readinessGates':[{'conditionType':'a/b/c'}],"
+		"'schedulingGates':[{'name':'g'},{'name':'g'}],'hostAliases':[{'ip':'x','hostnames':"
+		"['Host']}],'dnsConfig':{'nameservers':['1.1.1.1','2.2.2.2','3.3.3.3','4.4.4.4'],"
+		"'options':[{'value':'1'}]}}}");
+	CHECK_ERR(&e, "spec.topologySpreadConstraints[0].maxSkew",
+		  "Invalid value: 0: must be greater than zero");
+	CHECK_ERR(&e, "spec.topologySpreadConstraints[0].whenUnsatisfiable",
+		  "Unsupported value: \"Maybe\": supported values: \"DoNotSchedule\", "
+		  "\"ScheduleAnyway\"");
+	CHECK_ERR(&e, "spec.topologySpreadConstraints[1].topologyKey",
+		  "Required value: can not be empty");
+	CHECK(vt_reason(&e, "spec.readinessGates[0].conditionType") != NULL);
+	CHECK_ERR(&e, "spec.schedulingGates[1]", "Duplicate value: \"g\"");
+	CHECK(vt_reason(&e, "spec.hostAliases[0].ip") != NULL);
+	CHECK(vt_reason(&e, "spec.hostAliases[0].hostnames[0]") != NULL);
+	CHECK_ERR(&e, "spec.dnsConfig.nameservers",
+		  "Invalid value: []string{\"1.1.1.1\", \"2.2.2.2\", \"3.3.3.3\", \"4.4.4.4\"}: "
+		  "must not have more than 3 nameservers");
+	CHECK_ERR(&e, "spec.dnsConfig.options[0]", "Required value: must not be empty");
+	field_errors_release(&e);
+
+	POD(&e, "{'spec':{'initContainers':[{'name':'i','image':'a','restartPolicy':'Never'}],"
+		"'hostNetwork':true,'securityContext':{'sysctls':[{'name':'net.core.somaxconn',"
+		"'value':'1'},{'name':'net.core.somaxconn','value':'2'}]}}}");
+	CHECK_ERR(&e, "spec.initContainers[0].restartPolicy",
+		  "Unsupported value: \"Never\": supported values: \"Always\"");
+	CHECK_ERR(&e, "spec.securityContext.sysctls[1].name", "Duplicate value: \"net.core.somaxconn\"");
+	CHECK_ERR(&e, "spec.securityContext.sysctls[0].name",
+		  "Invalid value: \"net.core.somaxconn\": may not be specified when 'hostNetwork' is "
+		  "true");
+	field_errors_release(&e);
+}
+
+TEST(pod_more_volume_rules)
+{
+	struct field_errors e = FIELD_ERRORS_INIT;
+	POD(&e, "{'spec':{'volumes':[{'name':'p','projected':{'sources':[{'configMap':{'name':'a',"
+		"'items':[{'key':'k','path':'x'}]}},{'secret':{'name':'b','items':[{'key':'k',"
+		"'path':'x'}]}},{'configMap':{'name':'c'},'secret':{'name':'d'}}]}},"
+		"{'name':'d','downwardAPI':{'items':[{'path':'l','fieldRef':{'fieldPath':"
+		"'spec.nodeName'}},{'path':'/abs','fieldRef':{'fieldPath':'metadata.labels'}}]}},"
+		"{'name':'n','nfs':{'server':'s','path':'rel'}}],"
+		"'containers':[{'name':'c','image':'a','envFrom':[{'configMapRef':{'name':'Bad'}}]}]}}");
+	CHECK_ERR(&e, "spec.volumes[0].projected", "Invalid value: \"b\": conflicting duplicate paths");
+	CHECK_ERR(&e, "spec.volumes[0].projected.sources[2]",
+		  "Forbidden: may not specify more than 1 volume type per source");
+	CHECK_ERR(&e, "spec.volumes[1].downwardAPI.fieldRef.fieldPath",
+		  "Unsupported value: \"spec.nodeName\": supported values: \"metadata.annotations\", "
+		  "\"metadata.labels\", \"metadata.name\", \"metadata.namespace\", \"metadata.uid\"");
+	CHECK_ERR(&e, "spec.volumes[1].downwardAPI.path",
+		  "Invalid value: \"/abs\": must be a relative path");
+	CHECK_ERR(&e, "spec.volumes[2].nfs.path", "Invalid value: \"rel\": must be an absolute path");
+	CHECK(vt_reason(&e, "spec.containers[0].envFrom[0].configMapRef.name") != NULL);
+	field_errors_release(&e);
+}
