@@ -29,7 +29,11 @@ static void usage(FILE *out)
 		"  --watch-cache-size N       recent events kept per kind (default 10000)\n"
 		"  --compaction-interval SEC  compact the store this often (default 300; 0 = never)\n"
 		"  --compaction-keep N        revisions kept by compaction (default 10000)\n"
-		"  --port-file FILE           write the port listened on to FILE once serving\n");
+		"  --port-file FILE           write the port listened on to FILE once serving\n"
+		"  --default-not-ready-toleration-seconds N\n"
+		"  --default-unreachable-toleration-seconds N\n"
+		"                             tolerationSeconds of the not-ready / unreachable\n"
+		"                             NoExecute tolerations new pods get (default 300)\n");
 }
 
 struct options {
@@ -50,6 +54,8 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "compaction-interval", required_argument, NULL, 'c' },
 		{ "compaction-keep", required_argument, NULL, 'k' },
 		{ "port-file", required_argument, NULL, 'f' },
+		{ "default-not-ready-toleration-seconds", required_argument, NULL, 'N' },
+		{ "default-unreachable-toleration-seconds", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -65,6 +71,8 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'c': o->cfg.compaction_interval_ms = atoll(optarg) * 1000; break;
 		case 'k': o->cfg.compaction_keep = atoll(optarg); break;
 		case 'f': o->port_file = optarg; break;
+		case 'N': o->cfg.default_not_ready_toleration_seconds = atoll(optarg); break;
+		case 'U': o->cfg.default_unreachable_toleration_seconds = atoll(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -108,7 +116,9 @@ int main(int argc, char **argv)
 {
 	struct options o = { .cfg = { .bind_address = "127.0.0.1", .port = 6443,
 				      .data_dir = "k8c-data", .watch_cache_size = 10000,
-				      .compaction_interval_ms = 300000, .compaction_keep = 10000 } };
+				      .compaction_interval_ms = 300000, .compaction_keep = 10000,
+				      .default_not_ready_toleration_seconds = 300,
+				      .default_unreachable_toleration_seconds = 300 } };
 	if (parse(argc, argv, &o) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -3,6 +3,7 @@
  * shared by every other write; see objects.h.
  */
 #include "api/codec.h"
+#include "apiserver/admission.h"
 #include "apiserver/objects.h"
 #include "apiserver/strategy.h"
 #include "base/random.h"
@@ -89,6 +90,9 @@ void api_create_object(struct api_request *r, void *obj)
 	if ((k->flags & K8C_KIND_NAMESPACED) && check_namespace(r, m->namespace, m->name) < 0)
 		return;
 	strategy_prepare_create(k, obj);
+	if (!strcmp(k->resource, "pods"))
+		admission_default_tolerations(obj, r->s->cfg.default_not_ready_toleration_seconds,
+					      r->s->cfg.default_unreachable_toleration_seconds);
 	if (api_validate(r, obj, NULL) < 0)
 		return;
 	struct strbuf bytes = STRBUF_INIT, key = STRBUF_INIT;
@@ -128,8 +132,10 @@ static void keep_system_fields(const struct k8c_kind *k, enum api_update_mode mo
 		k8c_object_field_copy(k, obj, cur, "status");
 	if (mode == API_UPDATE_ALL)
 		return;
-	free(m->uid);
-	m->uid = xstrdup(c->uid);
+	if (!m->uid || !*m->uid) { /* a different uid fails validation (a precondition) */
+		free(m->uid);
+		m->uid = xstrdup(c->uid);
+	}
 	free(m->namespace);
 	m->namespace = xstrdup(c->namespace);
 	m->creation_timestamp = c->creation_timestamp;

@@ -6,6 +6,7 @@
  * garbage collector removes), and namespaces going Terminating.
  */
 #include "api/codec.h"
+#include "api/validation/field_err.h"
 #include "apiserver/filter.h"
 #include "apiserver/objects.h"
 #include "base/timeutil.h"
@@ -16,7 +17,38 @@ struct delete_plan {
 	const char *policy; /* "Background", "Foreground", "Orphan" */
 };
 
-/* Reads DeleteOptions from the body and the query. Answers 400 and returns -1 on bad input. */
+/*
+ * Sets p->policy from propagationPolicy, or from the deprecated
+ * orphanDependents (true: Orphan, false: Background); both at once, or an
+ * unknown policy, is a 422 as ValidateDeleteOptions says.
+ */
+static int resolve_policy(struct api_request *r, struct delete_plan *p)
+{
+	static const char *const policies[] = { "Foreground", "Background", "Orphan" };
+	const char *pol = http_query(r->http, "propagationPolicy");
+	const char *orphan = http_query(r->http, "orphanDependents");
+	bool orphan_set = orphan || p->opts.has_orphan_dependents;
+	struct field_errors e = FIELD_ERRORS_INIT;
+	p->policy = pol ? pol : p->opts.propagation_policy;
+	if (p->policy && orphan_set) {
+		field_err_invalid(&e, "propagationPolicy", p->policy,
+				  "orphanDependents and deletionPropagation cannot be both set");
+	} else if (orphan_set) {
+		bool o = orphan ? api_query_bool(orphan) : p->opts.orphan_dependents;
+		p->policy = o ? "Orphan" : "Background";
+	} else if (p->policy && strcmp(p->policy, "Background") &&
+		   strcmp(p->policy, "Foreground") && strcmp(p->policy, "Orphan")) {
+		field_err_not_supported(&e, "propagationPolicy", p->policy, policies,
+					ARRAY_SIZE(policies));
+	}
+	if (e.n)
+		status_invalid(r->http, r->kind, r->route.name, &e);
+	int res = e.n ? -1 : 0;
+	field_errors_release(&e);
+	return res;
+}
+
+/* Reads DeleteOptions from the body and the query. Answers 400/422 and returns -1 on bad input. */
 static int read_plan(struct api_request *r, struct delete_plan *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -31,27 +63,14 @@ static int read_plan(struct api_request *r, struct delete_plan *p)
 		return -1;
 	}
 	const char *g = http_query(r->http, "gracePeriodSeconds");
-	const char *pol = http_query(r->http, "propagationPolicy");
-	const char *orphan = http_query(r->http, "orphanDependents");
 	if (p->opts.has_grace_period_seconds)
 		p->grace = p->opts.grace_period_seconds;
 	if (g)
 		p->grace = atoll(g);
-	p->policy = pol ? pol : p->opts.propagation_policy;
-	if (!p->policy && ((orphan && api_query_bool(orphan)) ||
-			   (p->opts.has_orphan_dependents && p->opts.orphan_dependents)))
-		p->policy = "Orphan";
-	if (p->policy && strcmp(p->policy, "Background") && strcmp(p->policy, "Foreground") &&
-	    strcmp(p->policy, "Orphan")) {
-		struct field_errors e = FIELD_ERRORS_INIT;
-		field_errors_add(&e, FIELD_ERROR_NOT_SUPPORTED, "propagationPolicy",
-				 "Unsupported value: \"%s\": supported values: \"Foreground\", "
-				 "\"Background\", \"Orphan\"", p->policy);
-		status_invalid(r->http, r->kind, r->route.name, &e);
-		field_errors_release(&e);
-		return -1;
-	}
-	return 0;
+	if (resolve_policy(r, p) == 0)
+		return 0;
+	k8c_release(&k8c_type_delete_options, &p->opts);
+	return -1;
 }
 
 static bool is_pod(const struct k8c_kind *k)
@@ -83,6 +102,25 @@ static bool needs_mark(const struct k8c_kind *k, const void *cur, const struct d
 	return is_pod(k) && pod_grace(cur, plan) > 0;
 }
 
+/*
+ * deletionFinalizersForGarbageCollection: an explicit policy replaces the
+ * garbage collector's finalizers (Background removes both, Foreground and
+ * Orphan keep only their own); without one the object keeps what it has.
+ */
+static void set_gc_finalizers(struct k8c_object_meta *m, const char *policy)
+{
+	if (!policy)
+		return;
+	if (!strcmp(policy, "Foreground"))
+		k8c_object_add_finalizer(m, "foregroundDeletion");
+	else
+		k8c_object_remove_finalizer(m, "foregroundDeletion");
+	if (!strcmp(policy, "Orphan"))
+		k8c_object_add_finalizer(m, "orphan");
+	else
+		k8c_object_remove_finalizer(m, "orphan");
+}
+
 static void *mark_for_deletion(struct api_request *r, const void *cur, void *ctx)
 {
 	const struct delete_plan *plan = ctx;
@@ -97,10 +135,7 @@ static void *mark_for_deletion(struct api_request *r, const void *cur, void *ctx
 		m->deletion_grace_period_seconds = grace;
 		m->has_deletion_grace_period_seconds = true;
 	}
-	if (plan->policy && !strcmp(plan->policy, "Foreground"))
-		k8c_object_add_finalizer(m, "foregroundDeletion");
-	else if (plan->policy && !strcmp(plan->policy, "Orphan"))
-		k8c_object_add_finalizer(m, "orphan");
+	set_gc_finalizers(m, plan->policy);
 	if (!strcmp(k->resource, "namespaces")) {
 		struct k8c_namespace *ns = obj;
 		free(ns->status.phase);
@@ -188,10 +223,31 @@ static void delete_object(struct api_request *r, struct delete_plan *plan)
 	strbuf_release(&key);
 }
 
+/*
+ * NamespaceLifecycle's immortal namespaces: default, kube-system and
+ * kube-public cannot be deleted. Answers 403 and returns true for one.
+ */
+static bool immortal(struct api_request *r, const char *name)
+{
+	static const char *const names[] = { "default", "kube-system", "kube-public" };
+	if (strcmp(r->kind->resource, "namespaces"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(name, names[i]))
+			continue;
+		struct status_details d = { .name = name, .kind = r->kind->resource };
+		status_respond(r->http, 403, "Forbidden", &d,
+			       "namespaces \"%s\" is forbidden: this namespace may not be deleted",
+			       name);
+		return true;
+	}
+	return false;
+}
+
 void rest_delete(struct api_request *r)
 {
 	struct delete_plan plan;
-	if (read_plan(r, &plan) < 0)
+	if (immortal(r, r->route.name) || read_plan(r, &plan) < 0)
 		return;
 	delete_object(r, &plan);
 	k8c_release(&k8c_type_delete_options, &plan.opts);
@@ -218,7 +274,8 @@ void rest_delete_collection(struct api_request *r)
 		sub.http = &one;
 		snprintf(sub.route.ns, sizeof(sub.route.ns), "%s", l.items[i]->ns);
 		snprintf(sub.route.name, sizeof(sub.route.name), "%s", l.items[i]->name);
-		delete_object(&sub, &plan);
+		if (!immortal(&sub, sub.route.name))
+			delete_object(&sub, &plan);
 	}
 	cache_list_release(&l);
 	api_filter_release(&f);

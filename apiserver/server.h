@@ -25,6 +25,9 @@ struct apiserver_config {
 	size_t watch_cache_size;   /* events kept per kind */
 	int64_t compaction_interval_ms; /* 0 = never */
 	int64_t compaction_keep;   /* revisions kept by periodic compaction */
+	/* DefaultTolerationSeconds for new pods (admission.h); < 0: add none */
+	int64_t default_not_ready_toleration_seconds;
+	int64_t default_unreachable_toleration_seconds;
 };
 
 struct apiserver {

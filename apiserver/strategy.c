@@ -241,6 +241,9 @@ void strategy_validate_meta(const struct k8c_kind *k, const void *obj, const voi
 	}
 	k8c_validate_namespace(m->namespace, k->flags & K8C_KIND_NAMESPACED, "metadata.namespace",
 			       errs);
+	const struct k8c_object_meta *o = old ? &((const struct k8c_object *)old)->metadata : NULL;
+	if (o && !streq_null(m->uid, o->uid)) /* clients name the uid to guard a write */
+		field_err_invalid(errs, "metadata.uid", m->uid ? m->uid : "", "field is immutable");
 	k8c_validate_labels(&m->labels, "metadata.labels", errs);
 	k8c_validate_annotations(&m->annotations, "metadata.annotations", errs);
 	if (m->has_deletion_grace_period_seconds)

@@ -73,8 +73,7 @@ void k8c_component_usage(FILE *out)
 	}
 }
 
-/* Go's time.ParseDuration (no sign, no exponent), truncated to milliseconds. */
-static int parse_duration_ms(const char *s, int64_t *ret)
+int k8c_component_parse_duration(const char *s, int64_t *ret)
 {
 	static const struct {
 		const char *unit;
@@ -145,7 +144,7 @@ static int flag_set(struct k8c_component_options *o, const struct flag *f, const
 	case FLAG_BOOL:
 		return parse_bool(value, p);
 	case FLAG_DURATION:
-		return parse_duration_ms(value, p);
+		return k8c_component_parse_duration(value, p);
 	}
 	return errno || end == value || *end ? -EINVAL : 0;
 }

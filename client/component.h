@@ -57,6 +57,12 @@ void k8c_component_options_init(struct k8c_component_options *o, const char *nam
 int k8c_component_parse(struct k8c_component_options *o, int *argc, char **argv,
 			struct strbuf *err);
 
+/*
+ * Go's time.ParseDuration ("40s", "1m30s", "500ms"; no sign, no exponent), truncated to
+ * milliseconds, for a component's own duration flags. Returns 0 and *ret, or -EINVAL.
+ */
+int k8c_component_parse_duration(const char *s, int64_t *ret);
+
 /* Writes the shared flags' help, one line each, for a component's --help. */
 void k8c_component_usage(FILE *out);
 
