@@ -226,28 +226,30 @@ pick_proxy() {
   fi
 }
 
-# How the user runs kubectl: Debian's, by the name on PATH when that is the one.
-kubectl_hint() {
+# An alias line when Debian's kubectl is not the one first on PATH (another kubectl may
+# be older or newer than the 1.20 the tests run).
+kubectl_alias() {
   local kc
-  kc=$(k8c_debian_kubectl 2>/dev/null) || { echo kubectl; return; }
-  [ "$(command -v kubectl 2>/dev/null)" = "$kc" ] && echo kubectl || echo "$kc"
+  kc=$(k8c_debian_kubectl 2>/dev/null) || return 0
+  [ "$(command -v kubectl 2>/dev/null)" = "$kc" ] || echo "  alias kubectl=$kc"
 }
 
 print_try_this() {
-  local kc
-  kc=$(kubectl_hint)
+  local k8c_line=""
+  [ ! -x "$build/kubectl/k8c" ] ||
+    k8c_line=$'\n'"  $build/kubectl/k8c get pods    # k8c's own kubectl: same verbs and output"
   cat <<TRY
 
 k8c is up: API server $url, node '$node' Ready ($store_desc).
 
   export KUBECONFIG=$state/kubeconfig
-
+$(kubectl_alias)
 Try this:
-  $kc apply -f examples/web.yaml
-  $kc get pods -o wide                  # 3 pods, Running and 1/1 Ready in a few seconds
-  curl http://\$($kc get pod -l app=web -o jsonpath='{.items[0].status.podIP}'):8080/
-  curl http://\$($kc get service web -o jsonpath='{.spec.clusterIP}')/     # through k8c-proxy
-  $kc apply -f examples/two-tier.yaml    # and oneshot.yaml, crashloop.yaml
+  kubectl apply -f examples/web.yaml
+  kubectl get pods -o wide             # 3 pods, Running and 1/1 Ready in a few seconds
+  curl http://\$(kubectl get pod -l app=web -o jsonpath='{.items[0].status.podIP}'):8080/
+  curl http://\$(kubectl get service web -o jsonpath='{.spec.clusterIP}')/    # through k8c-proxy
+  kubectl apply -f examples/two-tier.yaml   # and oneshot.yaml, crashloop.yaml${k8c_line}
 
 Logs: $logs/{$(IFS=,; echo "${names[*]}")}.log
 Ctrl-C stops the cluster and removes its containers.

@@ -13,6 +13,7 @@ case that waits for one of them takes seconds.
 import ctypes
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -32,8 +33,6 @@ NODE_GRACE_S = 4          # controller manager: --node-monitor-grace-period
 TOLERATION_S = 2          # API server: default not-ready/unreachable toleration
 LEADER = ["--leader-elect-lease-duration", "3s", "--leader-elect-renew-deadline", "2s",
           "--leader-elect-retry-period", "500ms"]
-
-TOLERATIONS_DEV = []  # DEV: toleration flags once the gc branch lands
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -68,7 +67,9 @@ def http_get(ip, port=8080, path="/", timeout=3.0):
             data += chunk
     finally:
         s.close()
-    head, _, body = data.partition(b"\r\n\r\n")
+    # a CGI program's headers may end in a bare "\n\n" (busybox httpd passes them on)
+    parts = re.split(b"\r?\n\r?\n", data, maxsplit=1)
+    head, body = parts[0], parts[1] if len(parts) > 1 else b""
     if not head.startswith(b"HTTP/1.") or b" 200 " not in head.split(b"\r\n")[0]:
         raise OSError("not a 200 answer: %r" % head[:80])
     return body.decode(errors="replace")
@@ -134,7 +135,9 @@ class Cluster:
         if store == "etcd":
             self.etcd = self._etcd()
         self.apiserver = self._add("apiserver", [
-            bins["apiserver"], "--port", str(self.port)] + TOLERATIONS_DEV + (
+            bins["apiserver"], "--port", str(self.port),
+            "--default-not-ready-toleration-seconds", str(TOLERATION_S),
+            "--default-unreachable-toleration-seconds", str(TOLERATION_S)] + (
             ["--etcd-servers", self.etcd_url] if self.etcd else
             ["--data-dir", os.path.join(workdir, "data")]))
         self.start_apiserver()

@@ -94,7 +94,7 @@ begin_case "local-up: a port in use is one clear line and nothing starts"
 port=$(free_port)
 "$K8C_PYTHON" -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$port)); s.listen(); time.sleep(30)" &
 holder=$!
-wait_for 10 "the port holder" sh -c "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+wait_for 10 "the port holder" bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
 out=$("$root/hack/local-up.sh" --build-dir "$build" --dir "$work/busy" --port "$port" 2>&1)
 rc=$?
 kill "$holder"
