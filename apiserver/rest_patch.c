@@ -12,7 +12,13 @@ static void *patch_current(struct api_request *r, const void *cur, void *ctx)
 {
 	const struct k8c_type *t = r->kind->type;
 	struct strbuf json = STRBUF_INIT;
+	/* the patch applies to the object without its resourceVersion, so that the result
+	 * carries one (a precondition) only when the patch itself names it; cur is the
+	 * update loop's private copy */
+	struct k8c_object_meta *m = &k8c_object_of((void *)cur)->metadata;
+	char *rv = TAKE_PTR(m->resource_version);
 	k8c_encode(t, cur, &json);
+	m->resource_version = rv;
 	void *obj = xcalloc(1, t->size);
 	int rc = api_patch_decode(r, t, json.buf, json.len, obj);
 	strbuf_release(&json);

@@ -143,9 +143,13 @@ static void respond_scale(struct api_request *r, int code, const char *json, siz
 static void *apply_scale(struct api_request *r, const void *cur, void *ctx)
 {
 	struct k8c_scale want = { 0 }, *given = ctx;
-	if (!given) { /* PATCH: patch the current Scale */
+	if (!given) { /* PATCH: patch the current Scale (without its resourceVersion, as in
+		       * rest_patch.c: only one the patch names is a precondition) */
 		struct strbuf cur_scale = STRBUF_INIT;
+		struct k8c_object_meta *cm = &k8c_object_of((void *)cur)->metadata;
+		char *rv = TAKE_PTR(cm->resource_version);
 		encode_scale(r->kind, (void *)cur, &cur_scale);
+		cm->resource_version = rv;
 		int rc = api_patch_decode(r, &k8c_type_scale, cur_scale.buf, cur_scale.len, &want);
 		strbuf_release(&cur_scale);
 		if (rc < 0)
@@ -156,12 +160,10 @@ static void *apply_scale(struct api_request *r, const void *cur, void *ctx)
 	struct scalable s = scalable_of(r->kind, obj);
 	*s.replicas = given->spec.replicas;
 	*s.has_replicas = true;
-	/* a resourceVersion in the Scale is a precondition on the object */
+	/* a resourceVersion in the Scale is a precondition on the object; none, none */
 	struct k8c_object_meta *m = &k8c_object_of(obj)->metadata;
-	if (given->metadata.resource_version) {
-		free(m->resource_version);
-		m->resource_version = xstrdup(given->metadata.resource_version);
-	}
+	free(m->resource_version);
+	m->resource_version = xstrdup(given->metadata.resource_version);
 	if (given == &want)
 		k8c_release(&k8c_type_scale, &want);
 	if (*s.replicas < 0) {

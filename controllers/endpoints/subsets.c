@@ -78,7 +78,8 @@ static void pod_address(const struct k8c_service *svc, const struct k8c_pod *pod
 {
 	memset(a, 0, sizeof(*a));
 	a->ip = xstrdup(pod->status.pod_ip);
-	a->node_name = xstrdup(pod->spec.node_name ? pod->spec.node_name : "");
+	if (pod->spec.node_name && *pod->spec.node_name) /* "" is not a valid nodeName */
+		a->node_name = xstrdup(pod->spec.node_name);
 	a->target_ref = xcalloc(1, sizeof(*a->target_ref));
 	a->target_ref->kind = xstrdup("Pod");
 	a->target_ref->namespace = xstrdup(pod->metadata.namespace);

@@ -182,8 +182,14 @@ class Tests:
         addr = ep["subsets"][0]["addresses"][0]
         t.eq(addr.get("targetRef", {}).get("kind"), "Pod", "targetRef kind")
         t.eq(addr.get("targetRef", {}).get("name"), "web-1", "targetRef name")
-        t.eq(ep["metadata"].get("labels"), {"tier": "front", "service.kubernetes.io/headless": ""},
-             "labels: the Service's (and no cluster IP: headless)")
+        t.eq(ep["metadata"].get("labels"), {"tier": "front"}, "labels: the Service's")
+        self.create("/api/v1/namespaces/default/services", {
+            "metadata": {"name": "web-headless"},
+            "spec": {"clusterIP": "None", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+        wait_for("a headless Service's Endpoints are marked so", lambda: (self.get(
+            "/api/v1/namespaces/default/endpoints/web-headless") or {"metadata": {}})[
+            "metadata"].get("labels") == {"service.kubernetes.io/headless": ""}, timeout=10)
+        self.req("DELETE", "/api/v1/namespaces/default/services/web-headless")
         self.set_pod_status("default", "web-3", True, "10.1.0.3")
         self.set_pod_status("default", "web-1", False, "10.1.0.1")
         wait_for("readiness flips move addresses", lambda: self.endpoints("web") ==
