@@ -197,24 +197,31 @@ static int by_revision(const void *pa, const void *pb)
 	return cmp_creation(a, b);
 }
 
+/* qsort, which must not see the NULL array of an empty list. */
+static void rslist_sort(struct rslist *l, int (*cmp)(const void *, const void *))
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp);
+}
+
 void rslist_sort_by_creation(struct rslist *l)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_creation);
+	rslist_sort(l, by_creation);
 }
 
 void rslist_sort_by_size_newer(struct rslist *l)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_size_newer);
+	rslist_sort(l, by_size_newer);
 }
 
 void rslist_sort_by_size_older(struct rslist *l)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_size_older);
+	rslist_sort(l, by_size_older);
 }
 
 void rslist_sort_by_revision(struct rslist *l)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_revision);
+	rslist_sort(l, by_revision);
 }
 
 /* ---- sizes ------------------------------------------------------------- */

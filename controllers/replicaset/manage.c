@@ -153,9 +153,11 @@ static size_t related_pods(struct rsc *c, const struct k8c_replica_set *rs, void
 		void **pods = NULL;
 		size_t k = k8c_informer_by_index(c->pods, K8C_INDEX_CONTROLLER, sib->metadata.uid,
 						 &pods);
-		ALLOC_GROW(all, n + k, alloc);
-		memcpy(all + n, pods, k * sizeof(*pods));
-		n += k;
+		if (k) {
+			ALLOC_GROW(all, n + k, alloc);
+			memcpy(all + n, pods, k * sizeof(*pods));
+			n += k;
+		}
 		free(pods);
 	}
 	k8c_obj_unref_array(sibs, n_sibs);

@@ -100,7 +100,8 @@ static int rank_cmp(const void *pa, const void *pb)
 
 void replicaset_rank_sort(struct rank_pod *pods, size_t n)
 {
-	qsort(pods, n, sizeof(*pods), rank_cmp);
+	if (n > 1)
+		qsort(pods, n, sizeof(*pods), rank_cmp);
 }
 
 static const char *node_of(const struct k8c_pod *p)

@@ -238,17 +238,8 @@ class Tests:
 
     def patch(self, ns, resource, name, body, sub=""):
         group = "/api/v1" if resource == "pods" else "/apis/apps/v1"
-        path = "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub)
-        for attempt in range(20):
-            code, obj, _ = self.req("PATCH", path, body,
-                                    {"Content-Type": "application/merge-patch+json"})
-            # k8c-apiserver answers a /scale PATCH racing a status write with 409 (it
-            # takes the resourceVersion of the Scale it patched for a precondition); a
-            # merge patch without a resourceVersion should simply be retried by the
-            # server. Retried here so that this suite tests the controllers.
-            if not (code == 409 and sub == "/scale"):
-                break
-            time.sleep(0.05)
+        code, obj, _ = self.req("PATCH", "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub),
+                                body, {"Content-Type": "application/merge-patch+json"})
         self.t.eq(code, 200, "patch %s/%s%s" % (resource, name, sub))
         return obj
 
@@ -359,6 +350,24 @@ class Tests:
             "ownerReferences"))
         wait_for("replaced", lambda: self.rs_settled(ns, "web", 3))
         t.check(self.get(ns, "pods", victim) is not None, "the released pod is left alone")
+
+    def test_min_ready_seconds(self):
+        t, ns = self.t, self.namespace()
+        rs = replicaset("slow", 2)
+        rs["spec"]["minReadySeconds"] = 4
+        self.create(ns, "replicasets", rs)
+
+        def status():
+            return self.get(ns, "replicasets", "slow").get("status", {})
+        t0 = time.monotonic()
+        wait_for("ready but not yet available", lambda: status().get("readyReplicas") == 2 and
+                 not status().get("availableReplicas"), timeout=3.5)
+        # Nothing changes on the pods after they got ready: the controller must
+        # come back by itself once minReadySeconds passed.
+        wait_for("available after minReadySeconds", lambda: status().get("availableReplicas") == 2,
+                 timeout=10)
+        t.check(time.monotonic() - t0 >= 3.5, "not available before minReadySeconds",
+                time.monotonic() - t0)
 
     def test_kill9_during_scale_never_overshoots(self):
         t, ns = self.t, self.namespace()
