@@ -83,10 +83,7 @@ int iptables_run(char *const argv[], const char *in, size_t in_len, struct strbu
 		close(pout[0]);
 		return -spawn_errno;
 	}
-	/* a child that exits before reading its input must not kill us */
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	pump(pin[1], pout[0], in, in_len, out);
-	signal(SIGPIPE, old);
 	close(pout[0]);
 	int status;
 	while (waitpid(pid, &status, 0) < 0)

@@ -4,7 +4,9 @@
  * the built-in chains into the proxy's own, and their removal. Runs the
  * iptables, iptables-save and iptables-restore programs found on PATH (the
  * host's choice of the nft or legacy back end, like Docker's own rules).
- * Each call runs its programs to completion; thread-safe (no shared state).
+ * Each call runs its programs to completion; thread-safe (no shared state). The
+ * process must ignore SIGPIPE (k8c's daemons do): a child that exits before
+ * reading all of its input would otherwise kill it.
  */
 #ifndef K8C_PROXY_IPTABLES_H
 #define K8C_PROXY_IPTABLES_H
