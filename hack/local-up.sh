@@ -5,8 +5,9 @@
 # (SQLite in a data dir, or a local etcd with --etcd), k8c-controller-manager,
 # k8c-scheduler, a k8c-kubelet for this machine (image pulls disabled) and k8c-proxy
 # (Services' cluster IPs; needs root), writes a kubeconfig, waits until the node is
-# Ready and prints how to use it. It stays in the foreground: Ctrl-C (or SIGTERM) stops
-# every component, removes every container of the node and the proxy's iptables rules.
+# Ready and prints how to use it. It stays in the foreground, starting again a component
+# that exits (as systemd would); Ctrl-C (or SIGTERM) stops every component, removes every
+# container of the node and the proxy's iptables rules.
 #
 # Usage: hack/local-up.sh [--etcd] [--dir DIR] [--port PORT] [--node-name NAME]
 #                         [--build-dir DIR] [--clean]
@@ -52,8 +53,10 @@ url=http://127.0.0.1:$port
 # the proxy's iptables chains: one set per cluster on this host
 chain_prefix=K8C
 [ "$port" = 6443 ] || chain_prefix=K8C$port
-pids=()      # every process started, in start order
+pids=()      # every component's process, in start order
 names=()     # the component name of each
+cmds=()      # its command line (quoted for eval)
+starts=()    # the times (s) it was started at within the last minute
 stopping=0
 
 # ---- stopping -----------------------------------------------------------------------------
@@ -108,10 +111,19 @@ trap 'exit 143' TERM
 start() {
   local name=$1
   shift
-  "$@" >>"$logs/$name.log" 2>&1 &
-  pids+=($!)
   names+=("$name")
-  echo "$! $name" >>"$state/pids"
+  cmds+=("$(printf '%q ' "$@")")
+  starts+=("")
+  launch $((${#names[@]} - 1))
+}
+
+# launch I: (re)starts component I.
+launch() {
+  local i=$1
+  eval "exec ${cmds[i]}" >>"$logs/${names[i]}.log" 2>&1 &
+  pids[i]=$!
+  starts[i]="${starts[i]} $(date +%s)"
+  echo "$! ${names[i]}" >>"$state/pids"
 }
 
 # alive NAME: the component started as NAME still runs.
@@ -256,16 +268,26 @@ Ctrl-C stops the cluster and removes its containers.
 TRY
 }
 
-# Returns when a component exits on its own (then the cluster is stopped: a half cluster
-# is worse than none) or a signal arrives (the traps).
+# Starts a component that exits on its own again, as systemd would (kube-scheduler exits
+# by design when it cannot renew its Lease, e.g. while the API server restarts); one that
+# exits 5 times within a minute stops the cluster. Returns only through the traps.
 watch_components() {
-  local i
+  local i rc now t recent
   while :; do
     wait -n "${pids[@]}" 2>/dev/null || true
+    now=$(date +%s)
     for i in "${!pids[@]}"; do
-      if ! kill -0 "${pids[i]}" 2>/dev/null; then
-        die "k8c ${names[i]} exited unexpectedly; see $logs/${names[i]}.log"
-      fi
+      kill -0 "${pids[i]}" 2>/dev/null && continue
+      rc=0
+      wait "${pids[i]}" 2>/dev/null || rc=$?
+      recent=""
+      for t in ${starts[i]}; do [ $((now - t)) -ge 60 ] || recent+=" $t"; done
+      starts[i]=$recent
+      [ "$(wc -w <<<"$recent")" -lt 5 ] ||
+        die "k8c ${names[i]} keeps exiting (5 times in a minute); see $logs/${names[i]}.log"
+      echo "local-up: k8c ${names[i]} exited (status $rc); starting it again (log: $logs/${names[i]}.log)" >&2
+      sleep 1
+      launch "$i"
     done
   done
 }

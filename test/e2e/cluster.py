@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -54,6 +55,24 @@ def debian_kubectl():
     return sh("bash", "-c", "source %s/hack/lib.sh && k8c_debian_kubectl" % ROOT)
 
 
+def stable_port():
+    """A free port below the ephemeral range: a component killed and started again binds it
+    again, and no client's outgoing connection can take it meanwhile."""
+    import random
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        lo = int(f.read().split()[0])
+    while True:
+        port = random.randrange(20000, lo)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+
+
 def http_get(ip, port=8080, path="/", timeout=3.0):
     """The body of an HTTP/1.0 GET (raises OSError when nothing answers)."""
     s = socket.create_connection((ip, port), timeout=timeout)
@@ -76,42 +95,66 @@ def http_get(ip, port=8080, path="/", timeout=3.0):
 
 
 class Process:
-    """One component: its command line, log file, and start / kill -9 / stop."""
+    """One component: its command line, log file, and start / kill -9 / stop. While it is
+    wanted (started and neither killed nor stopped by the test), the cluster's supervisor
+    starts it again when it exits, as systemd or a kubelet's static pods do in a real
+    cluster: kube-scheduler, for one, exits by design when it loses its Lease."""
 
     def __init__(self, name, argv, workdir):
         self.name, self.argv = name, list(argv)
         self.log_path = os.path.join(workdir, name + ".log")
         self.proc = None
+        self.wanted = False
+        self.lock = threading.Lock()
 
-    def start(self):
+    def _spawn(self):
         log = open(self.log_path, "ab")
         log.write(("==== start %s\n" % time.strftime("%H:%M:%S")).encode())
         log.flush()
         self.proc = subprocess.Popen(self.argv, stdout=log, stderr=log,
                                      preexec_fn=_die_with_parent)
         log.close()
+
+    def start(self):
+        with self.lock:
+            self._spawn()
+            self.wanted = True
         return self
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
     def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
+        with self.lock:
+            self.wanted = False
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
 
     def stop(self):
         """SIGTERM (SIGKILL after 20 s); returns the exit status (a sanitizer report is non-zero)."""
-        if self.proc is None:
-            return 0
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                return -1
-        return self.proc.returncode
+        with self.lock:
+            self.wanted = False
+            if self.proc is None:
+                return 0
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+                    return -1
+            return self.proc.returncode
+
+    def restart_if_exited(self):
+        """The supervisor's step: starts a wanted process that exited; returns its exit
+        status then, else None."""
+        with self.lock:
+            if not self.wanted or self.proc is None or self.proc.poll() is None:
+                return None
+            rc = self.proc.returncode
+            self._spawn()
+            return rc
 
     def log_tail(self, n=30):
         with open(self.log_path, "rb") as f:
@@ -125,13 +168,16 @@ class Cluster:
         self.bins, self.workdir, self.store = bins, workdir, store
         self.tag = tag or "e2e-%s-%d" % (store, os.getpid())
         self.prefix = "K8CE%d" % (os.getpid() % 1000000)
-        self.port = k8ctest.free_port()
+        self.port = stable_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.kubeconfig = os.path.join(workdir, "kubeconfig")
         self.kubectl_bin = debian_kubectl()
         self.etcd = None
         self.kubelets = {}
         self.procs = []
+        self.restarts = []  # (component, exit status, time) of the supervisor's restarts
+        self._stop_supervisor = threading.Event()
+        threading.Thread(target=self._supervise, daemon=True).start()
         if store == "etcd":
             self.etcd = self._etcd()
         self.apiserver = self._add("apiserver", [
@@ -156,13 +202,22 @@ class Cluster:
         for node in self.kubelets:
             wait_for("node %s Ready" % node, lambda n=node: self.node_ready(n), timeout=60)
 
+    def _supervise(self):
+        while not self._stop_supervisor.wait(0.3):
+            for p in list(self.procs):
+                rc = p.restart_if_exited()
+                if rc is not None:
+                    self.restarts.append((p.name, rc, time.strftime("%H:%M:%S")))
+                    print("    supervisor: %s exited with status %d, started again"
+                          % (p.name, rc), flush=True)
+
     def _add(self, name, argv):
         p = Process(name, argv, self.workdir)
         self.procs.append(p)
         return p
 
     def _etcd(self):
-        cport, pport = k8ctest.free_port(), k8ctest.free_port()
+        cport, pport = stable_port(), stable_port()
         self.etcd_url = "http://127.0.0.1:%d" % cport
         peer = "http://127.0.0.1:%d" % pport
         p = self._add("etcd", ["etcd", "--name", "e2e", "--data-dir",
@@ -252,6 +307,7 @@ class Cluster:
 
     def close(self):
         """Stops everything; returns {component: exit status} of those that ran."""
+        self._stop_supervisor.set()
         statuses = {}
         for p in reversed(self.procs):
             if p.name in ("apiserver", "etcd") or not p.alive():

@@ -22,17 +22,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port P with P+1 and P+2 free too (--etcd puts etcd there).
+# A port P with P+1 and P+2 free too (--etcd puts etcd there), below the ephemeral range:
+# local-up binds them seconds later, and a client's connection could take one meanwhile.
 three_free_ports() {
-  local p
+  local p lo
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
   while :; do
-    p=$(free_port)
-    [ "$p" -lt 65000 ] || continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null && continue
-    (exec 3<>"/dev/tcp/127.0.0.1/$((p + 2))") 2>/dev/null && continue
-    echo "$p"
-    return
+    p=$((20000 + RANDOM % (lo - 20000 - 3)))
+    port_in_use "$p" || port_in_use $((p + 1)) || port_in_use $((p + 2)) || break
   done
+  echo "$p"
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 ready_web_pods() {
@@ -51,8 +54,13 @@ run_cluster() {
   "$root/hack/local-up.sh" --build-dir "$build" --dir "$dir" --port "$port" --node-name "$node" \
     "$@" >"$out" 2>&1 &
   lu_pid=$!
-  wait_for 180 "local-up ($name) to print that k8c is up" grep -q '^k8c is up' "$out" ||
-    { tail -20 "$out"; _fail "local-up did not come up"; return; }
+  wait_for 180 "local-up ($name) to print that k8c is up (or to exit)" \
+    sh -c "grep -q '^k8c is up' '$out' || ! kill -0 $lu_pid 2>/dev/null"
+  if ! grep -q '^k8c is up' "$out"; then
+    tail -20 "$out"
+    _fail "local-up did not come up"
+    return
+  fi
   echo "    up in $((SECONDS - t0)) s"
   check_match "$(cat "$out")" "export KUBECONFIG=$dir/kubeconfig" "the export line"
   check_match "$(cat "$out")" "node '$node' Ready" "the node is named"
@@ -68,6 +76,21 @@ run_cluster() {
   for ip in $ips; do
     check_match "$(curl -s -m 5 "http://$ip:8080/")" 'page version 1' "the page from $ip"
   done
+  begin_case "local-up ($name): a component that exits is started again"
+  local sched
+  sched=$(awk '$2 == "scheduler" { p = $1 } END { print p }' "$dir/pids")
+  check_match "$(tr '\0' ' ' <"/proc/$sched/cmdline")" "k8c-scheduler --kubeconfig" \
+    "the pid recorded is the scheduler itself"
+  kill -9 "$sched"
+  wait_for 30 "local-up to start the scheduler again" \
+    grep -q "k8c scheduler exited (status 137); starting it again" "$out" || _fail "not restarted"
+  wait_for 30 "a new scheduler" sh -c "[ \$(grep -c ' scheduler\$' '$dir/pids') = 2 ]" ||
+    _fail "no new scheduler pid"
+  check_match "$(KUBECONFIG=$dir/kubeconfig "$kubectl" scale deployment/web --replicas=4 2>&1)" \
+    "scaled" "kubectl scale"
+  wait_for 60 "a 4th web pod scheduled and running" sh -c \
+    "[ \$('$kubectl' get pods -l app=web --no-headers | grep -c ' 1/1 *Running ') = 4 ]" ||
+    _fail "the restarted scheduler did not place the 4th pod"
   local pids
   pids=$(awk '{print $1}' "$dir/pids")
 
@@ -82,6 +105,7 @@ run_cluster() {
   local p left=""
   for p in $pids; do kill -0 "$p" 2>/dev/null && left+=" $p"; done
   check_eq "$left" "" "processes still running"
+  check_eq "$(pgrep -af -- "$dir/" || true)" "" "processes running on the cluster's files"
   check_eq "$(docker ps -aq --filter "label=io.k8c.node=$node")" "" "containers of $node"
   check_eq "$(iptables-save | grep -c "K8C$port-")" 0 "iptables rules of the cluster's proxy"
   unset KUBECONFIG
@@ -91,7 +115,7 @@ run_cluster sqlite
 run_cluster etcd --etcd
 
 begin_case "local-up: a port in use is one clear line and nothing starts"
-port=$(free_port)
+port=$(three_free_ports)
 "$K8C_PYTHON" -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$port)); s.listen(); time.sleep(30)" &
 holder=$!
 wait_for 10 "the port holder" bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
