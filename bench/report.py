@@ -48,9 +48,12 @@ def markdown(doc):
              "Written by `hack/bench.sh`%s. Every comparison was measured in the same run." % (
                  " --quick (smoke run: the figures mean nothing)" if doc["quick"] else ""), "",
              "| machine | date | commit |", "| --- | --- | --- |",
-             "| %s, %d cores, %.1f GiB, Linux %s (load average at the start %s) | %s | %s |" % (
+             "| %s, %d cores, %.1f GiB, Linux %s (load average at the end %s) | %s | %s |" % (
                  m["cpu"], m["cores"], m["memory_gib"], m["kernel"],
-                 " ".join(map(str, m["load_average"])), doc["date"], doc["commit"]), ""]
+                 " ".join(map(str, m["load_average"])), doc["date"], doc["commit"]), "",
+             "The machine is shared: a load average above its core count means the figures "
+             "were measured with other work competing for the CPU; the CPU-time columns "
+             "hold up better than the rates.", ""]
     targets = []
     for b in doc["benchmarks"]:
         lines += ["## %s" % b["title"], ""]

@@ -254,8 +254,12 @@ class Tests:
         t.check(r and r["metadata"].get("deletionTimestamp") and
                 "foregroundDeletion" in r["metadata"].get("finalizers", []),
                 "replicaset (which owns pods) deleted in the foreground too", r and r["metadata"])
-        held = self.get("/api/v1/namespaces/default/pods/fg-hold")
-        t.check(held and held["metadata"].get("deletionTimestamp"), "held pod being deleted")
+        # the collector deletes dependents in no particular order: wait for the held one too
+        def held_marked():
+            held = self.get("/api/v1/namespaces/default/pods/fg-hold")
+            return held and held["metadata"].get("deletionTimestamp")
+        t.check(wait_for("the held pod marked for deletion", held_marked, timeout=20),
+                "held pod being deleted")
         self.merge_patch("/api/v1/namespaces/default/pods/fg-hold",
                          {"metadata": {"finalizers": None}})
         wait_for("replicaset then deployment gone once the last blocker goes",

@@ -238,8 +238,17 @@ class Tests:
 
     def patch(self, ns, resource, name, body, sub=""):
         group = "/api/v1" if resource == "pods" else "/apis/apps/v1"
-        code, obj, _ = self.req("PATCH", "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub),
-                                body, {"Content-Type": "application/merge-patch+json"})
+        path = "%s/namespaces/%s/%s/%s%s" % (group, ns, resource, name, sub)
+        for attempt in range(20):
+            code, obj, _ = self.req("PATCH", path, body,
+                                    {"Content-Type": "application/merge-patch+json"})
+            # A merge patch names no resourceVersion, so the server must retry a
+            # conflict itself; k8c-apiserver before commit cb57677 (on its way to main)
+            # answered 409 when a status write raced the patch. Retried here meanwhile,
+            # so that this suite tests the controllers.
+            if code != 409:
+                break
+            time.sleep(0.05)
         self.t.eq(code, 200, "patch %s/%s%s" % (resource, name, sub))
         return obj
 
@@ -599,8 +608,8 @@ class Tests:
     def test_leader_election_hands_over(self):
         t, ns = self.t, self.namespace()
         self.mgr.stop()
-        lease = ["--leader-elect=true", "--leader-elect-lease-duration=3s",
-                 "--leader-elect-renew-deadline=2s", "--leader-elect-retry-period=500ms"]
+        lease = ["--leader-elect=true", "--leader-elect-lease-duration=2s",
+                 "--leader-elect-renew-deadline=1500ms", "--leader-elect-retry-period=300ms"]
         self.req("POST", "/api/v1/namespaces",
                  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kube-system"}})
         a = Manager(self.args.manager, self.srv.url, self.t.workdir, "a", lease)
@@ -622,9 +631,11 @@ class Tests:
             wait_for("the standby holds the Lease", lambda: self.lease_holder() not in (holder, None),
                      timeout=15, interval=0.05)
             took = time.monotonic() - t0
-            # Taken once the record has not changed for the lease duration, as the
-            # standby saw it at its retry ticks: 3 s + up to two 0.5 s periods.
-            t.check(took <= 3 + 2 * 0.5 + 0.3, "handed over within the lease duration", took)
+            # Taken once the record has not changed for the lease duration as the standby
+            # saw it at its retry ticks (client-go's: every 300 ms + up to 1.2 x 300 ms of
+            # jitter): it sees the last renewal up to one tick late, and takes the Lease
+            # up to one tick after it expired: 2 s + 2 x 660 ms.
+            t.check(took <= 2 + 2 * 0.66 + 0.3, "handed over within the lease duration", took)
             wait_for("the standby acts", lambda: self.rs_settled(ns, "le", 5), timeout=10)
             t.check("started controller" in other.log_text(), "the standby leads now")
             t.eq(other.stop(), 0, "SIGTERM: clean exit")

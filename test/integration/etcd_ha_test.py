@@ -434,42 +434,50 @@ def check_no_write_lost(t, srv, load, what):
          errors, {k: v for w in load.writers for k, v in w.samples.items()})
 
 
-def kill_under_load(t, args, cluster, pick, what):
+def kill_under_load(t, args, cluster, pick, what, prefix):
+    """Kills the member pick() names under write load; prefix names this run's objects."""
     srv = ApiServer(args.apiserver, t.workdir + "/" + what.replace(" ", "-"), etcd=cluster)
-    load = Load(srv, what.split()[0][0])
     try:
-        wait_for("writes to flow", lambda: load.acks() >= 100, timeout=30)
-        victim = pick()
-        t_kill = time.monotonic()
-        before = load.acks()
-        cluster.kill9(victim)
-        wait_for("writes to continue after the kill", lambda: load.acks() >= before + 200,
-                 timeout=30)
-        t_resumed = time.monotonic()
-        time.sleep(1.0)  # keep writing with one member down for a while
-        pause = longest_pause(load.ack_times(), t_kill, time.monotonic())
-        note("%s (%s): longest pause in acknowledged writes %.0f ms; 200 writes %.0f ms after "
-             "the kill", what, victim.name, pause * 1000, (t_resumed - t_kill) * 1000)
-        t.check(pause <= WRITE_PAUSE_S, what + ": writes pause at most 5 s", pause)
-        t0 = time.monotonic()
-        cluster.restart(victim)
-        wait_for("every member healthy, one leader", lambda: cluster.healthy(False),
-                 timeout=30, interval=0.2)
-        note("%s: member %s rejoined in %.0f ms (under load)", what, victim.name,
-             (time.monotonic() - t0) * 1000)
-        time.sleep(0.5)
+        load = Load(srv, prefix)
+        try:
+            kill_and_rejoin(t, cluster, load, pick, what)
+        finally:
+            load.stop()
+        wait_for("every member at one revision after the load", cluster.healthy, timeout=30,
+                 interval=0.2)
+        check_no_write_lost(t, srv, load, what)
+        t.check(srv.proc.poll() is None, what + ": the API server kept running")
+        load.watch.close()
     finally:
-        load.stop()
-    wait_for("every member at one revision after the load", cluster.healthy, timeout=30,
-             interval=0.2)
-    check_no_write_lost(t, srv, load, what)
-    t.check(srv.proc.poll() is None, what + ": the API server kept running")
-    load.watch.close()
-    t.eq(srv.stop(), 0, what + ": API server exits cleanly")
+        t.eq(srv.stop(), 0, what + ": API server exits cleanly")
+
+
+def kill_and_rejoin(t, cluster, load, pick, what):
+    """kill -9 of a member while load writes; measures the pause; restarts the member."""
+    wait_for("writes to flow", lambda: load.acks() >= 100, timeout=30)
+    victim = pick()
+    t_kill = time.monotonic()
+    before = load.acks()
+    cluster.kill9(victim)
+    wait_for("writes to continue after the kill", lambda: load.acks() >= before + 200,
+             timeout=30)
+    t_resumed = time.monotonic()
+    time.sleep(1.0)  # keep writing with one member down for a while
+    pause = longest_pause(load.ack_times(), t_kill, time.monotonic())
+    note("%s (%s): longest pause in acknowledged writes %.0f ms; 200 writes %.0f ms after "
+         "the kill", what, victim.name, pause * 1000, (t_resumed - t_kill) * 1000)
+    t.check(pause <= WRITE_PAUSE_S, what + ": writes pause at most 5 s", pause)
+    t0 = time.monotonic()
+    cluster.restart(victim)
+    wait_for("every member healthy, one leader", lambda: cluster.healthy(False),
+             timeout=30, interval=0.2)
+    note("%s: member %s rejoined in %.0f ms (under load)", what, victim.name,
+         (time.monotonic() - t0) * 1000)
+    time.sleep(0.5)
 
 
 def test_kill_leader(t, args, cluster):
-    kill_under_load(t, args, cluster, cluster.leader, "leader killed")
+    kill_under_load(t, args, cluster, cluster.leader, "leader killed", "l")
 
 
 def test_kill_follower(t, args, cluster):
@@ -477,7 +485,7 @@ def test_kill_follower(t, args, cluster):
         # the member the API server talks to first, unless it is the leader
         leader = cluster.leader()
         return next(m for m in cluster.members if m is not leader)
-    kill_under_load(t, args, cluster, follower, "follower killed")
+    kill_under_load(t, args, cluster, follower, "follower killed", "f")
 
 
 def test_rejoin_after_compaction(t, args, cluster):

@@ -2,10 +2,12 @@
  * etcd.c - the etcd storage backend's handle: open (connect, check that etcd
  * answers, learn the compacted revision), close in gRPC's shutdown order
  * (watch stream first, then queues and channels, then grpc_shutdown), the
- * storage_ops table, and the helpers of etcd.h.
+ * storage_ops table, the helpers of etcd.h, and the module's entry table
+ * (etcd_backend.h) through which storage_etcd_open() and etcd.h reach them.
  */
 #include "apiserver/storage/etcd/etcd.h"
 
+#include "apiserver/storage/etcd/etcd_backend.h"
 #include "apiserver/storage/etcd/etcd_private.h"
 
 static void etcd_close(struct storage *s)
@@ -36,7 +38,7 @@ static const struct storage_ops etcd_ops = {
 	.close = etcd_close,
 };
 
-int storage_etcd_open(const char *endpoints, struct storage **ret_storage)
+static int etcd_open(const char *endpoints, struct storage **ret_storage)
 {
 	struct etcd_storage *es = xcalloc(1, sizeof(*es));
 	int64_t rev;
@@ -61,7 +63,7 @@ int storage_etcd_open(const char *endpoints, struct storage **ret_storage)
 	return 0;
 }
 
-int storage_etcd_compact_window(struct storage *s, int64_t keep)
+static int etcd_compact_window(struct storage *s, int64_t keep)
 {
 	int64_t cur, compacted, target;
 	int r;
@@ -79,7 +81,16 @@ int storage_etcd_compact_window(struct storage *s, int64_t keep)
 	return r == STORAGE_ECOMPACTED ? 0 : r; /* another API server got there first */
 }
 
-void storage_etcd_set_timeout(struct storage *s, int64_t timeout_ms)
+static void etcd_set_timeout(struct storage *s, int64_t timeout_ms)
 {
 	etcd_conn_set_timeout(etcd_storage_of(s)->conn, timeout_ms);
 }
+
+/* What etcd_loader.c looks up in this module (the module's only export it uses). */
+extern const struct etcd_backend k8c_etcd_backend;
+const struct etcd_backend k8c_etcd_backend = {
+	.abi = ETCD_BACKEND_ABI,
+	.open = etcd_open,
+	.compact_window = etcd_compact_window,
+	.set_timeout = etcd_set_timeout,
+};
