@@ -27,38 +27,16 @@ void kubelet_config_defaults(struct kubelet_config *cfg)
 		.backoff_base_ms = 10000,
 		.backoff_max_ms = 5 * 60 * 1000,
 		.node_name_prefix = "hollow-",
-		.hollow_workers = 8,
+		.hollow_workers = 32,
 	};
-}
-
-int kubelet_parse_duration(const char *s, int64_t *ret_ms)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || v < 0)
-		return -EINVAL;
-	double scale;
-	if (!*end || !strcmp(end, "s"))
-		scale = 1000;
-	else if (!strcmp(end, "ms"))
-		scale = 1;
-	else if (!strcmp(end, "m"))
-		scale = 60000;
-	else if (!strcmp(end, "h"))
-		scale = 3600000;
-	else
-		return -EINVAL;
-	*ret_ms = (int64_t)(v * scale + 0.5);
-	return 0;
+	k8c_component_options_init(&cfg->comp, "kubelet", 0, 100);
+	cfg->comp.leader_elect = false; /* every node runs its own kubelet */
 }
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: k8c-kubelet [options]\n"
-		"  --kubeconfig FILE             how to reach the API server (default: as kubectl)\n"
-		"  --server URL                  the API server (overrides the kubeconfig)\n"
 		"  --node-name NAME              this node's name (default: the host name)\n"
 		"  --node-ip ADDR                its InternalIP (default: the default route's)\n"
 		"  --docker-socket PATH          the Docker Engine API (default %s)\n"
@@ -78,17 +56,15 @@ static void usage(FILE *out)
 		"  --relist-period D             notice container exits this fast (default 1s)\n"
 		"  --restart-backoff D           first restart/image back-off delay (default 10s)\n"
 		"  --restart-backoff-max D       its cap (default 5m)\n"
-		"  --kube-api-qps Q --kube-api-burst B  client rate limit\n"
 		"  --hollow-nodes N              simulate N nodes (no containers run)\n"
 		"  --node-name-prefix P          their names: P0, P1... (default hollow-)\n"
-		"  --hollow-workers N            threads writing hollow pod statuses (default 8)\n",
+		"  --hollow-workers N            threads writing hollow pod statuses (default 32)\n",
 		DOCKER_DEFAULT_SOCKET, KUBELET_DEFAULT_PORT, KUBELET_PAUSE_IMAGE);
+	k8c_component_usage(out);
 }
 
 enum {
-	OPT_KUBECONFIG = 256,
-	OPT_SERVER,
-	OPT_NODE_NAME,
+	OPT_NODE_NAME = 256,
 	OPT_NODE_IP,
 	OPT_DOCKER,
 	OPT_ROOT,
@@ -107,16 +83,12 @@ enum {
 	OPT_RELIST,
 	OPT_BACKOFF,
 	OPT_BACKOFF_MAX,
-	OPT_QPS,
-	OPT_BURST,
 	OPT_HOLLOW,
 	OPT_PREFIX,
 	OPT_HOLLOW_WORKERS,
 };
 
 static const struct option longopts[] = {
-	{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
-	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
 	{ "hostname-override", required_argument, NULL, OPT_NODE_NAME },
 	{ "node-ip", required_argument, NULL, OPT_NODE_IP },
@@ -137,8 +109,6 @@ static const struct option longopts[] = {
 	{ "relist-period", required_argument, NULL, OPT_RELIST },
 	{ "restart-backoff", required_argument, NULL, OPT_BACKOFF },
 	{ "restart-backoff-max", required_argument, NULL, OPT_BACKOFF_MAX },
-	{ "kube-api-qps", required_argument, NULL, OPT_QPS },
-	{ "kube-api-burst", required_argument, NULL, OPT_BURST },
 	{ "hollow-nodes", required_argument, NULL, OPT_HOLLOW },
 	{ "node-name-prefix", required_argument, NULL, OPT_PREFIX },
 	{ "hollow-workers", required_argument, NULL, OPT_HOLLOW_WORKERS },
@@ -174,7 +144,7 @@ static const char *flag_name(int opt)
 
 static int set_duration(int opt, const char *v, int64_t *ms)
 {
-	return kubelet_parse_duration(v, ms) < 0 ? bad(flag_name(opt), v) : 0;
+	return k8c_component_parse_duration(v, ms) < 0 ? bad(flag_name(opt), v) : 0;
 }
 
 static int set_int(int opt, const char *v, long lo, long hi, int *out)
@@ -193,7 +163,6 @@ static int set_numeric(struct kubelet_config *cfg, int opt, const char *v)
 	switch (opt) {
 	case OPT_PORT: return set_int(opt, v, 0, 65535, &cfg->port);
 	case OPT_MAX_PODS: return set_int(opt, v, 1, 100000, &cfg->max_pods);
-	case OPT_BURST: return set_int(opt, v, 1, 1000000, &cfg->burst);
 	case OPT_HOLLOW: return set_int(opt, v, 1, 100000, &cfg->hollow_nodes);
 	case OPT_HOLLOW_WORKERS: return set_int(opt, v, 1, 256, &cfg->hollow_workers);
 	case OPT_LEASE_RENEW: return set_duration(opt, v, &cfg->lease_renew_ms);
@@ -208,11 +177,6 @@ static int set_numeric(struct kubelet_config *cfg, int opt, const char *v)
 			return bad(flag_name(opt), v);
 		cfg->lease_duration_s = (int32_t)(lease_ms / 1000);
 		return 0;
-	case OPT_QPS: {
-		char *end;
-		cfg->qps = strtod(v, &end);
-		return *v && !*end ? 0 : bad(flag_name(opt), v);
-	}
 	}
 	return bad(flag_name(opt), v);
 }
@@ -220,8 +184,6 @@ static int set_numeric(struct kubelet_config *cfg, int opt, const char *v)
 static int set_option(struct kubelet_config *cfg, int opt, const char *v)
 {
 	switch (opt) {
-	case OPT_KUBECONFIG: cfg->kubeconfig = v; return 0;
-	case OPT_SERVER: cfg->server = v; return 0;
 	case OPT_NODE_NAME: cfg->node_name = v; return 0;
 	case OPT_NODE_IP: cfg->node_ip = v; return 0;
 	case OPT_DOCKER: cfg->docker_socket = v; return 0;
@@ -254,6 +216,13 @@ static const char *default_node_name(void)
 int kubelet_config_parse(struct kubelet_config *cfg, int argc, char **argv)
 {
 	kubelet_config_defaults(cfg);
+	struct strbuf err = STRBUF_INIT;
+	if (k8c_component_parse(&cfg->comp, &argc, argv, &err) < 0) {
+		fprintf(stderr, "k8c-kubelet: %s\n", err.buf);
+		strbuf_release(&err);
+		return -EINVAL;
+	}
+	strbuf_release(&err);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -276,5 +245,7 @@ int kubelet_config_parse(struct kubelet_config *cfg, int argc, char **argv)
 		cfg->backoff_max_ms = cfg->backoff_base_ms;
 	if (!cfg->node_name)
 		cfg->node_name = default_node_name();
+	if (!cfg->comp.qps) /* not given: Kubernetes' kubelet's, or none for hollow nodes */
+		cfg->comp.qps = cfg->hollow_nodes ? -1 : 50;
 	return 0;
 }

@@ -9,17 +9,19 @@
 #define K8C_KUBELET_CONFIG_H
 
 #include "base/base.h"
+#include "client/component.h"
 
 #define KUBELET_VERSION "v1.28.0-k8c.0.1.0"
 #define KUBELET_DEFAULT_PORT 10250
 #define KUBELET_PAUSE_IMAGE "k8c.local/pause:latest"
 
 struct kubelet_config {
-	/* the API server */
-	const char *kubeconfig; /* NULL: $KUBECONFIG, ~/.kube/config, as kubectl */
-	const char *server;	/* overrides the kubeconfig's server */
-	double qps;		/* client rate limit; 0: client-go's 5 qps (real), unlimited (hollow) */
-	int burst;
+	/*
+	 * The flags every daemon shares (client/component.h): --kubeconfig,
+	 * --server, --kube-api-qps (default 50 as Kubernetes' kubelet; unlimited
+	 * for hollow nodes), --kube-api-burst (100), -v.
+	 */
+	struct k8c_component_options comp;
 
 	/* this node */
 	const char *node_name; /* default: the host name (lowercased) */
@@ -56,16 +58,11 @@ struct kubelet_config {
 void kubelet_config_defaults(struct kubelet_config *cfg);
 
 /*
- * Parses the command line into cfg (defaults first). Returns 0, 1 when
- * --help was asked (usage printed to stdout), or -EINVAL with one clear line
- * on stderr for a bad flag or value. argv strings are borrowed by cfg.
+ * Parses the command line into cfg (defaults first); durations as Go writes
+ * them ("10s", "300ms", "1m30s"). Returns 0, 1 when --help was asked (usage
+ * printed to stdout), or -EINVAL with one clear line on stderr for a bad
+ * flag or value. argv is reordered; its strings are borrowed by cfg.
  */
 int kubelet_config_parse(struct kubelet_config *cfg, int argc, char **argv);
-
-/*
- * Parses a duration flag value: "10s", "500ms", "5m", "1h" or a bare number
- * of seconds. Returns 0 and *ret_ms, or -EINVAL.
- */
-int kubelet_parse_duration(const char *s, int64_t *ret_ms);
 
 #endif

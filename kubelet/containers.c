@@ -154,7 +154,7 @@ static int prepare(const struct container_request *req, struct create_parts *p,
 		   struct start_failure *fail)
 {
 	const struct env_context ctx = {
-		.api = req->k->api,
+		.api = req->api,
 		.pod = req->pod,
 		.pod_ip = req->pod_ip,
 		.host_ip = req->k->node_ip,

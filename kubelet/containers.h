@@ -17,6 +17,7 @@
 
 struct container_request {
 	struct kubelet *k;
+	struct k8c_client *api;
 	struct docker_client *dc;
 	const struct k8c_pod *pod;
 	const struct k8c_container *spec;

@@ -5,8 +5,7 @@
 
 #include "api/codec.h"
 #include "api/resource/quantity.h"
-#include "base/base64.h"
-#include "kubelet/kapi.h"
+#include "kubelet/keysource.h"
 
 void env_list_release(struct env_list *env)
 {
@@ -170,57 +169,14 @@ static int resource_ref(const struct env_context *ctx, const struct k8c_containe
 
 /* --- configMaps and secrets --- */
 
-/* A configMap's or secret's keys: plain values and base64 ones. */
-struct key_source {
-	struct k8c_config_map cm;
-	struct k8c_secret secret;
-	bool is_secret;
-};
-
-static void key_source_release(struct key_source *s)
-{
-	k8c_release(&k8c_type_config_map, &s->cm);
-	k8c_release(&k8c_type_secret, &s->secret);
-}
-
-/* Reads configMap (or secret) name of the pod's namespace. -ENOENT: it does not exist. */
-static int key_source_read(const struct env_context *ctx, bool secret, const char *name,
-			   struct key_source *ret, struct strbuf *why)
-{
-	struct strbuf path = STRBUF_INIT;
-	kapi_core_path(&path, ctx->pod->metadata.namespace, secret ? "secrets" : "configmaps",
-		       name, NULL);
-	*ret = (struct key_source){ .is_secret = secret };
-	int r = secret ? kapi_get(ctx->api, path.buf, &k8c_type_secret, &ret->secret, why) :
-			 kapi_get(ctx->api, path.buf, &k8c_type_config_map, &ret->cm, why);
-	strbuf_release(&path);
-	return r;
-}
-
-/* Appends the value of key; -ENOENT when the source has no such key. */
-static int key_value(const struct key_source *s, const char *key, struct strbuf *out)
-{
-	const char *v = s->is_secret ? k8c_strmap_get(&s->secret.string_data, key) :
-				       k8c_strmap_get(&s->cm.data, key);
-	if (v) {
-		strbuf_addstr(out, v);
-		return 0;
-	}
-	v = s->is_secret ? k8c_strmap_get(&s->secret.data, key) :
-			   k8c_strmap_get(&s->cm.binary_data, key);
-	if (!v)
-		return -ENOENT;
-	return base64_decode(out, v) < 0 ? -EINVAL : 0;
-}
-
 static int key_ref(const struct env_context *ctx, bool secret, const char *name, const char *key,
 		   bool optional, struct strbuf *out, bool *skip, struct strbuf *why)
 {
 	struct key_source src;
 	struct strbuf err = STRBUF_INIT;
-	int r = key_source_read(ctx, secret, name, &src, &err);
+	int r = key_source_read(ctx->api, ctx->pod->metadata.namespace, secret, name, &src, &err);
 	if (r == 0)
-		r = key_value(&src, key ? key : "", out);
+		r = key_source_value(&src, key ? key : "", out);
 	if (r < 0 && optional) {
 		*skip = true;
 		r = 0;
@@ -273,16 +229,15 @@ static int env_from(const struct env_context *ctx, const struct k8c_env_from_sou
 		return 0;
 	struct key_source src;
 	struct strbuf err = STRBUF_INIT;
-	int r = key_source_read(ctx, secret, name, &src, &err);
+	int r = key_source_read(ctx->api, ctx->pod->metadata.namespace, secret, name, &src, &err);
 	if (r < 0 && !optional)
 		strbuf_addstr(why, err.buf);
-	const struct k8c_strmap *maps[] = { secret ? &src.secret.data : &src.cm.data,
-					    secret ? &src.secret.string_data : NULL };
-	for (size_t m = 0; r == 0 && m < ARRAY_SIZE(maps); m++) {
-		for (size_t i = 0; maps[m] && i < maps[m]->n; i++) {
+	for (int m = 1; r == 0 && m >= 0; m--) { /* base64 first: a plain value wins */
+		const struct k8c_strmap *map = key_source_map(&src, m);
+		for (size_t i = 0; i < map->n; i++) {
 			struct strbuf key = STRBUF_INIT, value = STRBUF_INIT;
-			strbuf_addf(&key, "%s%s", f->prefix ? f->prefix : "", maps[m]->items[i].key);
-			if (key_value(&src, maps[m]->items[i].key, &value) == 0)
+			strbuf_addf(&key, "%s%s", f->prefix ? f->prefix : "", map->items[i].key);
+			if (key_source_value(&src, map->items[i].key, &value) == 0)
 				env_set(env, key.buf, value.buf);
 			strbuf_release(&key);
 			strbuf_release(&value);

@@ -8,8 +8,10 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/recorder.h"
 #include "kubelet/cond.h"
 #include "kubelet/docker/docker.h"
 #include "kubelet/kubelet.h"
@@ -30,7 +32,15 @@ struct heartbeat {
 	pthread_cond_t cond;
 	bool stop;
 	int64_t last_report_ns;
+	struct k8c_node ref; /* what node events are about: kind, name, uid */
 };
+
+static void node_event(struct heartbeat *h, const char *type, const char *reason,
+		       const char *message)
+{
+	if (h->k->recorder)
+		k8c_recorder_eventf(h->k->recorder, &h->ref, type, reason, "%s", message);
+}
 
 static void gather(struct heartbeat *h)
 {
@@ -86,6 +96,11 @@ static void update_status(struct heartbeat *h, int64_t now)
 		h->health.ready_since = now;
 		log_info("node %s is %s", h->k->node_name, ready ? "ready" : "not ready: container "
 			 "runtime is down");
+		struct strbuf msg = STRBUF_INIT;
+		strbuf_addf(&msg, "Node %s status is now: %s", h->k->node_name,
+			    ready ? "NodeReady" : "NodeNotReady");
+		node_event(h, "Normal", ready ? "NodeReady" : "NodeNotReady", msg.buf);
+		strbuf_release(&msg);
 	}
 	if (!changed && now - h->last_report_ns < h->k->cfg->node_status_report_ms * K8C_NSEC_PER_MSEC)
 		return;
@@ -134,6 +149,7 @@ static void *heartbeat_main(void *arg)
 static void heartbeat_free(struct heartbeat *h)
 {
 	node_lease_release(&h->lease);
+	k8c_release(&k8c_type_node, &h->ref);
 	docker_info_release(&h->info);
 	docker_client_free(h->dc);
 	free(h->machine_id);
@@ -184,6 +200,11 @@ struct heartbeat *heartbeat_start(struct kubelet *k, volatile int *stop)
 	}
 	h->last_report_ns = time_now_ns();
 	node_lease_init(&h->lease, k->node_name, uid, k->cfg->lease_duration_s);
+	h->ref.kind = xstrdup("Node");
+	h->ref.api_version = xstrdup("v1");
+	h->ref.metadata.name = xstrdup(k->node_name);
+	h->ref.metadata.uid = xstrdup(uid);
+	node_event(h, "Normal", "Starting", "Starting kubelet.");
 	free(uid);
 	if (pthread_create(&h->thread, NULL, heartbeat_main, h) != 0) {
 		heartbeat_free(h);

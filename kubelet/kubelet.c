@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/recorder.h"
 #include "kubelet/docker/docker.h"
 #include "kubelet/heartbeat.h"
 #include "kubelet/logs_server.h"
@@ -16,28 +17,13 @@
 #include "kubelet/relist.h"
 #include "kubelet/volumes.h"
 
-int kubelet_api_client(const struct kubelet_config *cfg, double default_qps,
-		       struct k8c_client **ret)
+int kubelet_api_client(const struct kubelet_config *cfg, struct k8c_client **ret)
 {
-	struct k8c_config_overrides o = { .kubeconfig = cfg->kubeconfig, .server = cfg->server };
-	struct k8c_rest_config rc = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	int r = k8c_config_resolve(&o, &rc, &err);
-	if (r < 0) {
-		log_error("%s", err.buf);
-		strbuf_release(&err);
-		return r;
-	}
-	strbuf_release(&err);
-	rc.qps = cfg->qps ? cfg->qps : default_qps;
-	if (cfg->burst)
-		rc.burst = cfg->burst;
-	free(rc.user_agent);
-	rc.user_agent = xstrdup("k8c-kubelet/" KUBELET_VERSION);
-	r = k8c_client_new(&rc, ret);
+	int r = k8c_component_client(&cfg->comp, NULL, ret, &err);
 	if (r < 0)
-		log_error("invalid API server address '%s'", rc.server ? rc.server : "");
-	k8c_rest_config_release(&rc);
+		log_error("%s", err.buf);
+	strbuf_release(&err);
 	return r;
 }
 
@@ -74,7 +60,7 @@ static void wait_for_stop(volatile int *stop)
 int kubelet_run(const struct kubelet_config *cfg, volatile int *stop)
 {
 	struct kubelet k = { .cfg = cfg, .node_name = cfg->node_name };
-	int r = kubelet_api_client(cfg, 0, &k.api);
+	int r = kubelet_api_client(cfg, &k.api);
 	if (r < 0)
 		return r;
 	k.node_ip = cfg->node_ip ? xstrdup(cfg->node_ip) : machine_node_ip();
@@ -91,6 +77,9 @@ int kubelet_run(const struct kubelet_config *cfg, volatile int *stop)
 	}
 	k.port = logs_server_port(logs);
 	write_port_file(cfg->port_file, k.port);
+	struct k8c_client *events_api = NULL;
+	if (kubelet_api_client(cfg, &events_api) == 0)
+		k.recorder = k8c_recorder_new(events_api, "kubelet", k.node_name);
 	k.pods = pod_manager_new(&k);
 	struct heartbeat *hb = heartbeat_start(&k, stop);
 	struct relist *relist = NULL;
@@ -104,6 +93,8 @@ int kubelet_run(const struct kubelet_config *cfg, volatile int *stop)
 	relist_stop(relist);
 	pod_manager_free(k.pods);
 	heartbeat_stop(hb);
+	k8c_recorder_free(k.recorder);
+	k8c_client_free(events_api);
 	logs_server_stop(logs);
 	free(k.node_ip);
 	k8c_client_free(k.api);

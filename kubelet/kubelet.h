@@ -19,6 +19,11 @@
 struct pod_manager;
 struct k8c_recorder;
 
+/*
+ * API clients: one keep-alive client (api) serves every thread (the node
+ * heartbeat, the pod informer, the pod workers); events have their own, so
+ * that their rate limit never delays the rest (as Kubernetes' kubelet).
+ */
 struct kubelet {
 	const struct kubelet_config *cfg;
 	struct k8c_client *api;
@@ -37,8 +42,10 @@ struct kubelet {
  */
 int kubelet_run(const struct kubelet_config *cfg, volatile int *stop);
 
-/* Makes the API client from cfg (kubeconfig, --server, qps). Returns 0 or a negative errno. */
-int kubelet_api_client(const struct kubelet_config *cfg, double default_qps,
-		       struct k8c_client **ret);
+/*
+ * Makes an API client from cfg's shared flags (kubeconfig, --server, qps).
+ * Returns 0 or a negative errno (logged).
+ */
+int kubelet_api_client(const struct kubelet_config *cfg, struct k8c_client **ret);
 
 #endif

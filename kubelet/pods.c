@@ -77,18 +77,19 @@ struct pod_manager *pod_manager_new(struct kubelet *k)
 	pm->informer = k8c_informer_new(k->api, &o);
 	strbuf_release(&sel);
 	struct k8c_informer_handlers h = { on_add, on_update, on_delete, pm };
-	k8c_informer_add_handlers(pm->informer, &h);
+	if (pm->informer)
+		k8c_informer_add_handlers(pm->informer, &h);
 	return pm;
 }
 
 int pod_manager_start(struct pod_manager *pm)
 {
-	return k8c_informer_start(pm->informer);
+	return pm->informer ? k8c_informer_start(pm->informer) : -EINVAL;
 }
 
 bool pod_manager_synced(struct pod_manager *pm)
 {
-	return k8c_informer_has_synced(pm->informer);
+	return pm->informer && k8c_informer_has_synced(pm->informer);
 }
 
 static void free_worker(void *w)
@@ -100,7 +101,8 @@ void pod_manager_free(struct pod_manager *pm)
 {
 	if (!pm)
 		return;
-	k8c_informer_stop(pm->informer);
+	if (pm->informer)
+		k8c_informer_stop(pm->informer);
 	hashmap_release(&pm->workers, free_worker);
 	k8c_informer_free(pm->informer);
 	pthread_mutex_destroy(&pm->lock);
@@ -114,7 +116,7 @@ void pod_manager_container_seen(struct pod_manager *pm, const char *uid, bool ch
 	if (w) {
 		if (changed)
 			pod_worker_wake(w);
-	} else if (k8c_informer_has_synced(pm->informer)) {
+	} else if (pod_manager_synced(pm)) {
 		log_info("removing the containers of pod %s, which no longer exists", uid);
 		hashmap_put(&pm->workers, uid, pod_worker_new(pm->k, uid, NULL));
 	}

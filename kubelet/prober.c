@@ -8,6 +8,7 @@
 #include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/recorder.h"
 #include "kubelet/cond.h"
 #include "kubelet/kubelet.h"
 #include "kubelet/probe.h"
@@ -45,6 +46,7 @@ struct prober {
 	pthread_cond_t cond; /* stop, or a target changed */
 	bool stop;
 	char *pod_key;
+	struct k8c_pod ref; /* kind, name, namespace, uid: what Unhealthy events are about */
 	char *pod_ip;
 	struct target *targets;
 	size_t n_targets;
@@ -151,6 +153,15 @@ static bool run_once(struct probe_worker *w, struct docker_client *dc, const cha
 	return r > 0;
 }
 
+/* Kubernetes' Unhealthy event: "Liveness probe failed: <why>". */
+static void unhealthy(struct probe_worker *w, const char *why)
+{
+	struct kubelet *k = w->owner->k;
+	if (k->recorder)
+		k8c_recorder_eventf(k->recorder, &w->owner->ref, "Warning", "Unhealthy",
+				    "%s probe failed: %s", kind_names[w->kind], why);
+}
+
 static void *worker_main(void *arg)
 {
 	struct probe_worker *w = arg;
@@ -172,6 +183,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		struct strbuf why = STRBUF_INIT;
 		bool ok = run_once(w, dc, id, ip, &why);
+		if (!ok)
+			unhealthy(w, why.buf);
 		pthread_mutex_lock(&p->lock);
 		bool changed = streq_null(id, w->result_id) && record_locked(w, ok, why.buf);
 		if (changed && !ok)
@@ -219,6 +232,11 @@ struct prober *prober_new(struct kubelet *k, const struct k8c_pod *pod, void (*n
 	struct strbuf key = STRBUF_INIT;
 	strbuf_addf(&key, "%s/%s", pod->metadata.namespace, pod->metadata.name);
 	p->pod_key = strbuf_detach(&key, NULL);
+	p->ref.kind = xstrdup("Pod");
+	p->ref.api_version = xstrdup("v1");
+	p->ref.metadata.name = xstrdup(pod->metadata.name);
+	p->ref.metadata.namespace = xstrdup(pod->metadata.namespace);
+	p->ref.metadata.uid = xstrdup(pod->metadata.uid);
 	p->workers = xcalloc(3 * pod->spec.n_containers + 1, sizeof(*p->workers));
 	for (size_t i = 0; i < pod->spec.n_containers; i++)
 		for (int kind = PROBE_LIVENESS; kind <= PROBE_STARTUP; kind++)
@@ -257,6 +275,7 @@ void prober_free(struct prober *p)
 	free(p->targets);
 	free(p->workers);
 	free(p->pod_key);
+	k8c_release(&k8c_type_pod, &p->ref);
 	free(p->pod_ip);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);

@@ -74,6 +74,7 @@ static void start_container(struct pod_worker *w, const struct k8c_pod *pod,
 {
 	struct container_request req = {
 		.k = w->k,
+		.api = w->k->api,
 		.dc = w->dc,
 		.pod = pod,
 		.spec = c,
@@ -338,6 +339,8 @@ static void sync_status(struct pod_worker *w, const struct k8c_pod *pod,
 {
 	const struct observed_container *sb = observed_latest(obs, CONTAINER_SANDBOX, NULL);
 	const char *ip = sb && sb->running ? sb->ip : NULL;
+	if (sb && sb->running && pod->spec.has_host_network && pod->spec.host_network)
+		ip = w->k->node_ip; /* the host's network: the pod's IP is the node's */
 	struct container_view *init = xcalloc(pod->spec.n_init_containers + 1, sizeof(*init));
 	struct container_view *app = xcalloc(pod->spec.n_containers + 1, sizeof(*app));
 	fill_views(w, obs, pod->spec.init_containers, pod->spec.n_init_containers, CONTAINER_INIT, ip,

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 
 #include "api/codec.h"
-#include "base/base64.h"
-#include "kubelet/kapi.h"
+#include "kubelet/keysource.h"
 
 #define PLUGIN_EMPTY_DIR "kubernetes.io~empty-dir"
 #define PLUGIN_CONFIGMAP "kubernetes.io~configmap"
@@ -74,27 +73,7 @@ static int write_file(const char *dir, const char *rel, const char *data, size_t
 	return r;
 }
 
-/* A key's value: plain (configMap data) or base64 (secret data, configMap binaryData). */
-struct payload_source {
-	const struct k8c_strmap *plain;
-	const struct k8c_strmap *b64;
-	const char *what; /* "configmap" or "secret", for messages */
-};
-
-static int lookup(const struct payload_source *src, const char *key, struct strbuf *out)
-{
-	const char *v = src->plain ? k8c_strmap_get(src->plain, key) : NULL;
-	if (v) {
-		strbuf_addstr(out, v);
-		return 0;
-	}
-	v = src->b64 ? k8c_strmap_get(src->b64, key) : NULL;
-	if (!v)
-		return -ENOENT;
-	return base64_decode(out, v) < 0 ? -EINVAL : 0;
-}
-
-static int write_key(const char *dir, const struct payload_source *src, const char *key,
+static int write_key(const char *dir, const struct key_source *src, const char *key,
 		     const char *rel, unsigned mode, struct strbuf *why)
 {
 	if (!key || !rel || !*rel || strstr(rel, "..") || rel[0] == '/') {
@@ -102,11 +81,12 @@ static int write_key(const char *dir, const struct payload_source *src, const ch
 		return -EINVAL;
 	}
 	struct strbuf value = STRBUF_INIT;
-	int r = lookup(src, key, &value);
+	const char *what = src->is_secret ? "secret" : "configmap";
+	int r = key_source_value(src, key, &value);
 	if (r == -ENOENT)
-		strbuf_addf(why, "%s references non-existent config key: %s", src->what, key);
+		strbuf_addf(why, "%s references non-existent config key: %s", what, key);
 	else if (r < 0)
-		strbuf_addf(why, "%s key %s is not valid base64", src->what, key);
+		strbuf_addf(why, "%s key %s is not valid base64", what, key);
 	else if ((r = write_file(dir, rel, value.buf, value.len, mode)) < 0)
 		strbuf_addf(why, "cannot write '%s/%s': %s", dir, rel, strerror(-r));
 	strbuf_release(&value);
@@ -114,7 +94,7 @@ static int write_key(const char *dir, const struct payload_source *src, const ch
 }
 
 /* Writes every key (or the items) of src into dir. */
-static int write_payload(const char *dir, const struct payload_source *src,
+static int write_payload(const char *dir, const struct key_source *src,
 			 const struct k8c_key_to_path *items, size_t n_items, unsigned mode,
 			 struct strbuf *why)
 {
@@ -126,60 +106,55 @@ static int write_payload(const char *dir, const struct payload_source *src,
 	for (size_t i = 0; i < n_items && r == 0; i++)
 		r = write_key(dir, src, items[i].key, items[i].path,
 			      items[i].has_mode ? (unsigned)items[i].mode : mode, why);
-	const struct k8c_strmap *maps[] = { src->plain, src->b64 };
-	for (size_t m = 0; m < 2 && !n_items && r == 0; m++)
-		for (size_t i = 0; maps[m] && i < maps[m]->n && r == 0; i++)
-			r = write_key(dir, src, maps[m]->items[i].key, maps[m]->items[i].key, mode,
-				      why);
+	for (int m = 0; m < 2 && !n_items && r == 0; m++) {
+		const struct k8c_strmap *map = key_source_map(src, m);
+		for (size_t i = 0; i < map->n && r == 0; i++)
+			r = write_key(dir, src, map->items[i].key, map->items[i].key, mode, why);
+	}
+	return r;
+}
+
+/* A configMap or secret volume: its keys (or items) written into dir. */
+struct keys_volume {
+	bool secret;
+	const char *name;
+	bool optional;
+	const struct k8c_key_to_path *items;
+	size_t n_items;
+	unsigned mode;
+};
+
+static int setup_keys(struct k8c_client *api, const char *dir, const struct k8c_pod *pod,
+		      const struct keys_volume *v, struct strbuf *why)
+{
+	struct key_source src;
+	struct strbuf err = STRBUF_INIT;
+	int r = key_source_read(api, pod->metadata.namespace, v->secret, v->name, &src, &err);
+	if (r == -ENOENT && v->optional)
+		r = volumes_mkdir_p(dir, 0755);
+	else if (r < 0)
+		strbuf_addstr(why, err.buf);
+	else
+		r = write_payload(dir, &src, v->items, v->n_items, v->mode, why);
+	key_source_release(&src);
+	strbuf_release(&err);
 	return r;
 }
 
 static int setup_configmap(struct k8c_client *api, const char *dir, const struct k8c_pod *pod,
 			   const struct k8c_config_map_volume_source *v, struct strbuf *why)
 {
-	struct strbuf path = STRBUF_INIT;
-	kapi_core_path(&path, pod->metadata.namespace, "configmaps", v->name, NULL);
-	struct k8c_config_map cm = { 0 };
-	struct strbuf err = STRBUF_INIT;
-	int r = kapi_get(api, path.buf, &k8c_type_config_map, &cm, &err);
-	bool optional = v->has_optional && v->optional;
-	if (r == -ENOENT && optional)
-		r = volumes_mkdir_p(dir, 0755);
-	else if (r < 0)
-		strbuf_addf(why, "%s", err.buf);
-	else {
-		struct payload_source src = { &cm.data, &cm.binary_data, "configmap" };
-		r = write_payload(dir, &src, v->items, v->n_items,
-				  v->has_default_mode ? (unsigned)v->default_mode : 0644, why);
-	}
-	k8c_release(&k8c_type_config_map, &cm);
-	strbuf_release(&path);
-	strbuf_release(&err);
-	return r;
+	struct keys_volume kv = { false, v->name, v->has_optional && v->optional, v->items,
+				  v->n_items, v->has_default_mode ? (unsigned)v->default_mode : 0644 };
+	return setup_keys(api, dir, pod, &kv, why);
 }
 
 static int setup_secret(struct k8c_client *api, const char *dir, const struct k8c_pod *pod,
 			const struct k8c_secret_volume_source *v, struct strbuf *why)
 {
-	struct strbuf path = STRBUF_INIT;
-	kapi_core_path(&path, pod->metadata.namespace, "secrets", v->secret_name, NULL);
-	struct k8c_secret s = { 0 };
-	struct strbuf err = STRBUF_INIT;
-	int r = kapi_get(api, path.buf, &k8c_type_secret, &s, &err);
-	bool optional = v->has_optional && v->optional;
-	if (r == -ENOENT && optional)
-		r = volumes_mkdir_p(dir, 0755);
-	else if (r < 0)
-		strbuf_addf(why, "%s", err.buf);
-	else {
-		struct payload_source src = { &s.string_data, &s.data, "secret" };
-		r = write_payload(dir, &src, v->items, v->n_items,
-				  v->has_default_mode ? (unsigned)v->default_mode : 0644, why);
-	}
-	k8c_release(&k8c_type_secret, &s);
-	strbuf_release(&path);
-	strbuf_release(&err);
-	return r;
+	struct keys_volume kv = { true, v->secret_name, v->has_optional && v->optional, v->items,
+				  v->n_items, v->has_default_mode ? (unsigned)v->default_mode : 0644 };
+	return setup_keys(api, dir, pod, &kv, why);
 }
 
 /* --- hostPath --- */

@@ -9,6 +9,7 @@
 #include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/recorder.h"
 #include "kubelet/cond.h"
 #include "kubelet/prober.h"
 
@@ -44,6 +45,8 @@ void worker_event(struct pod_worker *w, const struct k8c_pod *pod, const char *t
 	va_end(ap);
 	log_info("pod %s/%s: %s %s: %s", pod->metadata.namespace, pod->metadata.name, type, reason,
 		 msg.buf);
+	if (w->k->recorder)
+		k8c_recorder_eventf(w->k->recorder, pod, type, reason, "%s", msg.buf);
 	strbuf_release(&msg);
 }
 

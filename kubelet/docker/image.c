@@ -71,46 +71,51 @@ static void split_reference(const char *ref, struct strbuf *repo, const char **t
 	}
 }
 
+/* Appends "/images/create?<from>=<value>&repo=<repo>&tag=<tag>" for reference. */
+static void create_path(struct strbuf *path, const char *from, const char *value,
+			const char *reference)
+{
+	struct strbuf repo = STRBUF_INIT;
+	const char *tag;
+	split_reference(reference, &repo, &tag);
+	strbuf_addf(path, "/images/create?%s=", from);
+	docker__add_escaped(path, value ? value : repo.buf);
+	if (value)
+		docker__add_path(path, "&repo=", repo.buf, NULL);
+	if (tag)
+		docker__add_path(path, "&tag=", tag, NULL);
+	strbuf_release(&repo);
+}
+
+/* POSTs req and turns an error in the progress messages into err. */
+static int create_image(struct docker_client *c, struct docker__request *req, int err)
+{
+	int r = docker__do(c, req);
+	return r < 0 ? r : progress_error(c, err);
+}
+
 int docker_image_import(struct docker_client *c, const char *reference, const char *const *changes,
 			const void *tar, size_t len)
 {
 	if (!reference || !tar || !len)
 		return docker__fail(c, -EINVAL, "nothing to import");
-	struct strbuf path = STRBUF_INIT, repo = STRBUF_INIT;
-	const char *tag;
-	split_reference(reference, &repo, &tag);
-	docker__add_path(&path, "/images/create?fromSrc=-&repo=", repo.buf, NULL);
-	if (tag)
-		docker__add_path(&path, "&tag=", tag, NULL);
+	struct strbuf path = STRBUF_INIT;
+	create_path(&path, "fromSrc", "-", reference);
 	for (size_t i = 0; changes && changes[i]; i++)
 		docker__add_path(&path, "&changes=", changes[i], NULL);
-	struct docker__request req = {
-		.method = "POST",
-		.path = path.buf,
-		.json = tar,
-		.body_len = len,
-	};
-	int r = docker__do(c, &req);
-	if (r >= 0)
-		r = progress_error(c, -EINVAL);
+	struct docker__request req = { .method = "POST", .path = path.buf, .json = tar,
+				       .body_len = len };
+	int r = create_image(c, &req, -EINVAL);
 	strbuf_release(&path);
-	strbuf_release(&repo);
 	return r;
 }
 
 int docker_image_pull(struct docker_client *c, const char *reference, int64_t timeout_ms)
 {
-	struct strbuf path = STRBUF_INIT, repo = STRBUF_INIT;
-	const char *tag;
-	split_reference(reference, &repo, &tag);
-	docker__add_path(&path, "/images/create?fromImage=", repo.buf, NULL);
-	if (tag)
-		docker__add_path(&path, "&tag=", tag, NULL);
+	struct strbuf path = STRBUF_INIT;
+	create_path(&path, "fromImage", NULL, reference);
 	struct docker__request req = { .method = "POST", .path = path.buf, .timeout_ms = timeout_ms };
-	int r = docker__do(c, &req);
-	if (r >= 0)
-		r = progress_error(c, -EIO);
+	int r = create_image(c, &req, -EIO);
 	strbuf_release(&path);
-	strbuf_release(&repo);
 	return r;
 }

@@ -54,8 +54,9 @@ static int register_node(struct hollow_node *n)
 		node_lease_init(&n->lease, n->name, uid, n->h->cfg->lease_duration_s);
 		atomic_store(&n->registered, true);
 		atomic_fetch_add(&n->h->registered, 1);
-	} else if (r < 0)
+	} else if (r < 0) {
 		log_warn("hollow node %s: registration failed: %s", n->name, why.buf);
+	}
 	free(uid);
 	strbuf_release(&why);
 	return r;
@@ -230,7 +231,7 @@ static void init_nodes(struct hollow *h)
 int hollow_run(const struct kubelet_config *cfg, volatile int *stop)
 {
 	struct hollow h = { .cfg = cfg, .n = (size_t)cfg->hollow_nodes, .started_ns = time_now_ns() };
-	int r = kubelet_api_client(cfg, -1, &h.api);
+	int r = kubelet_api_client(cfg, &h.api);
 	if (r < 0)
 		return r;
 	struct k8c_workqueue_options qo = { .qps = -1, .max_delay_ns = 5 * K8C_NSEC_PER_SEC };
@@ -240,6 +241,12 @@ int hollow_run(const struct kubelet_config *cfg, volatile int *stop)
 	int n_workers = 0;
 	for (int i = 0; i < cfg->hollow_workers; i++)
 		n_workers += pthread_create(&workers[n_workers], NULL, worker_main, &h) == 0;
+	if (!n_workers) {
+		log_error("hollow: no worker thread could start");
+		hollow_free(&h, workers, 0);
+		free(workers);
+		return -EIO;
+	}
 	long rss0 = rss_kib();
 	int64_t t0 = time_mono_ns();
 	for (size_t i = 0; i < h.n; i++)

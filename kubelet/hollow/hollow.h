@@ -6,7 +6,7 @@
  * (spec.nodeName=<it>); pods bound to it are reported Running and Ready,
  * with a fake pod IP from the node's own /24, through the real API — and a
  * deleted one gets the kubelet's final delete at once. No containers run.
- * Writes are made by --hollow-workers threads sharing one API client.
+ * Writes are made by --hollow-workers threads (32) sharing one API client.
  */
 #ifndef K8C_KUBELET_HOLLOW_HOLLOW_H
 #define K8C_KUBELET_HOLLOW_HOLLOW_H

@@ -28,7 +28,7 @@ struct hollow_node {
 
 struct hollow {
 	const struct kubelet_config *cfg;
-	struct k8c_client *api;
+	struct k8c_client *api; /* one keep-alive client for every node and thread */
 	struct hollow_node *nodes;
 	size_t n;
 	/* keys: "p/<node index>/<ns>/<name>" (a pod), "l/<node index>" (a lease renewal),

@@ -4,10 +4,8 @@ on a pod's status with a deadline (Debian's /usr/bin/python3, stdlib only).
 """
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -44,8 +42,9 @@ def docker_inspect(cid):
     return json.loads(sh("docker inspect %s" % cid))[0]
 
 
-class Kubelet:
-    """A k8c-kubelet process on its own node name, root dir and port."""
+class Kubelet(ApiServer):
+    """A k8c-kubelet process on its own node name, root dir and port (stopped, killed and
+    its log read as k8ctest's ApiServer does)."""
 
     def __init__(self, binary, apiserver, workdir, pause, node=None, extra=()):
         self.binary, self.apiserver, self.pause = binary, apiserver, pause
@@ -71,33 +70,6 @@ class Kubelet:
                  os.path.exists(self.port_file) and open(self.port_file).read().strip(),
                  timeout=30)
         self.port = int(open(self.port_file).read())
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self):
-        """SIGTERM; returns the exit status (non-zero also when a sanitizer reported)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                return -1
-        return self.proc.returncode
-
-    def rss_kib(self):
-        with open("/proc/%d/status" % self.proc.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
-
-    def log_text(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")
 
     def remove_containers(self):
         """Removes every container of this node (the safety net after a suite)."""
@@ -189,7 +161,3 @@ def http_get(url, timeout=2):
             return r.read().decode()
     except Exception:
         return None
-
-
-def monotonic():
-    return time.monotonic()
