@@ -69,7 +69,8 @@ if [ ${#suites[@]} -eq 0 ]; then
   # both cores, which would skew the latency checks of the kubelet and docker suites.
   if run_build build/ci -Dwerror=true -- --no-suite e2e; then
     echo "== end-to-end suites (same build)"
-    run_tests build/ci build/ci.e2e.log --suite e2e
+    # three at once: they mostly wait on probes, pods and containers, not on the CPU
+    run_tests build/ci build/ci.e2e.log --suite e2e --num-processes 3
   fi
 else
   echo "== build (werror) and the chosen suites"

@@ -97,10 +97,8 @@ class E2E:
         """Every running container belongs to an active pod and every such pod has exactly
         one running sandbox and one running app container: nothing lost, nothing doubled."""
         def matched():
-            pods = {}
-            for ns_pods in (self.c.pods(ns="default"),):
-                pods.update({p["metadata"]["uid"]: p for p in ns_pods.values()
-                             if p["status"].get("phase") == "Running"})
+            pods = {p["metadata"]["uid"]: p for p in self.c.pods().values()
+                    if p["status"].get("phase") == "Running"}
             seen = {}
             for ct in self.c.containers(running_only=True):
                 seen.setdefault(ct["uid"], []).append(ct["kind"])

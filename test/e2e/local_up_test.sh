@@ -43,6 +43,26 @@ ready_web_pods() {
        grep -c ' 1/1 *Running ')" = 3 ]
 }
 
+# restart_case DIR OUT: kill -9 of the scheduler; local-up starts it again and it schedules.
+restart_case() {
+  local dir=$1 out=$2
+  begin_case "local-up: a component that exits is started again"
+  local sched
+  sched=$(awk '$2 == "scheduler" { p = $1 } END { print p }' "$dir/pids")
+  check_match "$(tr '\0' ' ' <"/proc/$sched/cmdline")" "k8c-scheduler --kubeconfig" \
+    "the pid recorded is the scheduler itself"
+  kill -9 "$sched"
+  wait_for 30 "local-up to start the scheduler again" \
+    grep -q "k8c scheduler exited (status 137); starting it again" "$out" || _fail "not restarted"
+  wait_for 30 "a new scheduler" sh -c "[ \$(grep -c ' scheduler\$' '$dir/pids') = 2 ]" ||
+    _fail "no new scheduler pid"
+  check_match "$(KUBECONFIG=$dir/kubeconfig "$kubectl" scale deployment/web --replicas=4 2>&1)" \
+    "scaled" "kubectl scale"
+  wait_for 60 "a 4th web pod scheduled and running" sh -c \
+    "[ \$('$kubectl' get pods -l app=web --no-headers | grep -c ' 1/1 *Running ') = 4 ]" ||
+    _fail "the restarted scheduler did not place the 4th pod"
+}
+
 # run_cluster NAME LOCAL_UP_ARGS...: the whole story on one cluster.
 run_cluster() {
   local name=$1
@@ -76,21 +96,11 @@ run_cluster() {
   for ip in $ips; do
     check_match "$(curl -s -m 5 "http://$ip:8080/")" 'page version 1' "the page from $ip"
   done
-  begin_case "local-up ($name): a component that exits is started again"
-  local sched
-  sched=$(awk '$2 == "scheduler" { p = $1 } END { print p }' "$dir/pids")
-  check_match "$(tr '\0' ' ' <"/proc/$sched/cmdline")" "k8c-scheduler --kubeconfig" \
-    "the pid recorded is the scheduler itself"
-  kill -9 "$sched"
-  wait_for 30 "local-up to start the scheduler again" \
-    grep -q "k8c scheduler exited (status 137); starting it again" "$out" || _fail "not restarted"
-  wait_for 30 "a new scheduler" sh -c "[ \$(grep -c ' scheduler\$' '$dir/pids') = 2 ]" ||
-    _fail "no new scheduler pid"
-  check_match "$(KUBECONFIG=$dir/kubeconfig "$kubectl" scale deployment/web --replicas=4 2>&1)" \
-    "scaled" "kubectl scale"
-  wait_for 60 "a 4th web pod scheduled and running" sh -c \
-    "[ \$('$kubectl' get pods -l app=web --no-headers | grep -c ' 1/1 *Running ') = 4 ]" ||
-    _fail "the restarted scheduler did not place the 4th pod"
+  local cip
+  cip=$("$kubectl" get service web -o jsonpath='{.spec.clusterIP}')
+  wait_for 20 "the page through the Service's cluster IP $cip (k8c-proxy)" \
+    sh -c "curl -s -m 5 'http://$cip/' | grep -q 'page version 1'" || _fail "no page from $cip"
+  [ "$name" = sqlite ] && restart_case "$dir" "$out"
   local pids
   pids=$(awk '{print $1}' "$dir/pids")
 
