@@ -161,13 +161,32 @@ class Process:
             return b"".join(f.readlines()[-n:]).decode(errors="replace")
 
 
+def sweep_stale(proxy_bin):
+    """Removes the iptables chains and the containers of e2e clusters whose test process is
+    gone (killed before its cleanup could run), so that their rules cannot catch another
+    cluster's traffic and their containers do not pile up."""
+    out = subprocess.run(["iptables-save", "-t", "nat"], capture_output=True, text=True).stdout
+    for prefix, pid in set(re.findall(r"^:(K8E(\d+))-SERVICES ", out, re.M)):
+        if not os.path.exists("/proc/" + pid):
+            subprocess.run([proxy_bin, "--cleanup", "--chain-prefix", prefix],
+                           capture_output=True)
+    nodes = sh("docker", "ps", "-a", "--format", '{{.ID}} {{.Label "%s"}}' % NODE_LABEL,
+               check=False)
+    stale = [cid for cid, node in (line.split(" ", 1) for line in nodes.splitlines())
+             if re.fullmatch(r"e2e-\w+-(\d+)-\w+", node) and
+             not os.path.exists("/proc/" + node.split("-")[2])]
+    if stale:
+        sh("docker", "rm", "-f", *stale, check=False)
+
+
 class Cluster:
     """A cluster named tag: nodes "<tag>-<n>" for n in nodes, chain prefix from the pid."""
 
     def __init__(self, bins, workdir, store="sqlite", nodes=("a", "b"), tag=None):
         self.bins, self.workdir, self.store = bins, workdir, store
         self.tag = tag or "e2e-%s-%d" % (store, os.getpid())
-        self.prefix = "K8CE%d" % (os.getpid() % 1000000)
+        self.prefix = "K8E%d" % os.getpid()  # pids have at most 7 digits: 10 characters
+        sweep_stale(bins["proxy"])
         self.port = stable_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.kubeconfig = os.path.join(workdir, "kubeconfig")

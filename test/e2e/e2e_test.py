@@ -14,7 +14,7 @@ replicas for the next.
 """
 import argparse
 import os
-import subprocess
+import signal
 import sys
 import time
 
@@ -413,6 +413,9 @@ def main():
     ap.add_argument("--store", choices=("sqlite", "etcd"), required=True)
     ap.add_argument("--bin-dir", required=True)
     args = ap.parse_args()
+    # meson's timeout sends SIGTERM: end through the finally below, which removes the
+    # cluster's containers and rules
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     t = k8ctest.Suite("e2e-" + args.store)
     start = time.monotonic()
     e = E2E(t, args)
