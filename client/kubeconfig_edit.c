@@ -110,10 +110,52 @@ int k8c_kubeconfig_delete(struct k8c_kubeconfig *kc, enum k8c_kubeconfig_section
 	return r;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(*(const cJSON *const *)a, "name");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(*(const cJSON *const *)b, "name");
+	return strcmp(cJSON_IsString(x) ? x->valuestring : "", cJSON_IsString(y) ? y->valuestring : "");
+}
+
+/* kubectl writes a file from its typed Config: entries sorted by name (they are maps
+ * there), and the fields its v1 structs always carry: a cluster's server, a context's
+ * cluster and user, a user's as-user-extra, the inner object of every entry. */
+static void normalize_section(cJSON *list, enum k8c_kubeconfig_section s)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	if (!cJSON_IsArray(list) || !n)
+		return;
+	cJSON **v = xmalloc(n * sizeof(*v));
+	while (list->child)
+		v[i++] = cJSON_DetachItemViaPointer(list, list->child);
+	qsort(v, n, sizeof(*v), cmp_name);
+	static const char *const always[][2] = { { "server", NULL }, { NULL, NULL },
+						 { "cluster", "user" } };
+	for (i = 0; i < n; i++) {
+		cJSON *inner = cJSON_GetObjectItemCaseSensitive(v[i], kubeconfig__inner_name(s));
+		if (!cJSON_IsObject(inner)) {
+			inner = cJSON_CreateObject();
+			set_member(v[i], kubeconfig__inner_name(s), inner);
+		}
+		for (size_t f = 0; f < 2; f++)
+			if (always[s][f] && !cJSON_GetObjectItemCaseSensitive(inner, always[s][f]))
+				cJSON_AddStringToObject(inner, always[s][f], "");
+		/* kubectl 1.20's AuthInfo lacks omitempty there: it writes a null */
+		if (s == K8C_KUBECONFIG_USERS &&
+		    !cJSON_GetObjectItemCaseSensitive(inner, "as-user-extra"))
+			cJSON_AddNullToObject(inner, "as-user-extra");
+		cJSON_AddItemToArray(list, v[i]);
+	}
+	free(v);
+}
+
 /* What kubectl always writes, even for an empty config. */
 static void fill_required(cJSON *doc)
 {
 	static const char *const lists[] = { "clusters", "contexts", "users" };
+	normalize_section(cJSON_GetObjectItemCaseSensitive(doc, "clusters"), K8C_KUBECONFIG_CLUSTERS);
+	normalize_section(cJSON_GetObjectItemCaseSensitive(doc, "users"), K8C_KUBECONFIG_USERS);
+	normalize_section(cJSON_GetObjectItemCaseSensitive(doc, "contexts"), K8C_KUBECONFIG_CONTEXTS);
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "apiVersion"))
 		cJSON_AddStringToObject(doc, "apiVersion", "v1");
 	if (!cJSON_GetObjectItemCaseSensitive(doc, "kind"))

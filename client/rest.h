@@ -69,6 +69,21 @@ const struct k8c_rest_config *k8c_client_config(const struct k8c_client *c);
 int k8c_client_do(struct k8c_client *c, const struct k8c_request *req, struct k8c_response *resp,
 		  struct k8c_status_error *err);
 
+/*
+ * Receives the body of a streamed 2xx response as it arrives (logs -f). Return 0 to go
+ * on, non-zero to end the transfer.
+ */
+typedef int (*k8c_stream_fn)(const char *data, size_t len, void *userdata);
+
+/*
+ * Sends req once (no retries: a stream may have been partly delivered) and hands each
+ * piece of a 2xx body to fn as it arrives, until the server ends it or fn stops it.
+ * Returns 0 (also when fn stopped it), or a negative errno with err (may be NULL)
+ * filled for an error status or a transport failure. Thread-safe.
+ */
+int k8c_client_stream(struct k8c_client *c, const struct k8c_request *req, k8c_stream_fn fn,
+		      void *userdata, struct k8c_status_error *err);
+
 /* TCP connections c has opened so far (for tests and metrics). Thread-safe. */
 long k8c_client_connections_opened(struct k8c_client *c);
 

@@ -246,3 +246,17 @@ int quantity_cmp(const struct quantity *a, const struct quantity *b)
 		return (sa > sb) - (sa < sb);
 	return sa * cmp_abs(a, b);
 }
+
+int quantity_add(struct quantity *sum, const struct quantity *q)
+{
+	struct quantity a = *sum, b = *q;
+	struct quantity *hi = a.exp > b.exp ? &a : &b, *lo = hi == &a ? &b : &a;
+	if (!quantity__mul_pow10(&hi->mant, (int64_t)hi->exp - lo->exp))
+		return -ERANGE;
+	__int128 m = a.mant + b.mant;
+	if (quantity__abs(m) >= QUANTITY__MANT_LIMIT / 10)
+		return -ERANGE;
+	enum quantity_format f = quantity_sign(sum) ? sum->format : q->format;
+	*sum = (struct quantity){ m, lo->exp, f };
+	return 0;
+}

@@ -65,6 +65,13 @@ int quantity_value(const struct quantity *q, int64_t *ret);
 /* -1, 0 or 1 as a < b, a == b, a > b (numeric comparison, formats ignored). */
 int quantity_cmp(const struct quantity *a, const struct quantity *b);
 
+/*
+ * *sum += *q exactly, as Quantity.Add: the result keeps sum's format unless sum is
+ * zero (then q's). Returns 0, or -ERANGE (sum untouched) when the exact result needs
+ * more than 36 digits.
+ */
+int quantity_add(struct quantity *sum, const struct quantity *q);
+
 /* -1, 0 or 1 for negative, zero, positive. */
 int quantity_sign(const struct quantity *q);
 

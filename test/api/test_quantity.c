@@ -269,3 +269,28 @@ TEST(json_numbers)
 	CHECK_STR(canon(from_double(0.5)), "500m");
 	CHECK_STR(canon(from_double(1e21)), "1e21");
 }
+
+/* Sum of a and b as canonical text (the format of the first non-zero term). */
+static const char *sum(const char *a, const char *b)
+{
+	static struct strbuf sb = STRBUF_INIT;
+	struct quantity x = q(a), y = q(b);
+	strbuf_reset(&sb);
+	int rc = quantity_add(&x, &y);
+	if (rc < 0)
+		strbuf_addf(&sb, "ERR%d", rc);
+	else
+		quantity_format(&x, &sb);
+	return sb.buf;
+}
+
+TEST(add)
+{
+	CHECK_STR(sum("100m", "250m"), "350m");
+	CHECK_STR(sum("1", "500m"), "1500m");
+	CHECK_STR(sum("64Mi", "64Mi"), "128Mi");
+	CHECK_STR(sum("0", "64Mi"), "64Mi");
+	CHECK_STR(sum("1Gi", "1"), "1073741825");
+	CHECK_STR(sum("1", "-1"), "0");
+	CHECK_STR(sum("1e30", "1n"), "ERR-34");
+}

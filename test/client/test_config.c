@@ -285,6 +285,53 @@ TEST(edit_and_save_like_kubectl)
 	remove_tree(dir);
 }
 
+TEST(save_sorts_entries_and_fills_fields_like_kubectl)
+{
+	char *dir = temp_dir();
+	char *a = write_file(dir, "a",
+			     "contexts:\n- name: zz\n  context: {cluster: c}\n"
+			     "- name: aa\n  context: {user: u}\n"
+			     "clusters:\n- name: cy\n  cluster: {insecure-skip-tls-verify: true}\n"
+			     "- name: cx\n  cluster: {server: https://x}\n"
+			     "users:\n- name: u\n  user: {token: t}\n");
+	struct k8c_kubeconfig kc;
+	REQUIRE(k8c_kubeconfig_load(&kc, a, NULL) == 0);
+	k8c_kubeconfig_set_current_context(&kc, "aa");
+	REQUIRE(k8c_kubeconfig_save(&kc, NULL) == 0);
+	k8c_kubeconfig_release(&kc);
+	char *text = read_back(a);
+	/* what kubectl 1.20 writes after `config use-context aa` on that file */
+	CHECK_STR(text, "apiVersion: v1\n"
+			"clusters:\n"
+			"- cluster:\n"
+			"    server: https://x\n"
+			"  name: cx\n"
+			"- cluster:\n"
+			"    insecure-skip-tls-verify: true\n"
+			"    server: \"\"\n"
+			"  name: cy\n"
+			"contexts:\n"
+			"- context:\n"
+			"    cluster: \"\"\n"
+			"    user: u\n"
+			"  name: aa\n"
+			"- context:\n"
+			"    cluster: c\n"
+			"    user: \"\"\n"
+			"  name: zz\n"
+			"current-context: aa\n"
+			"kind: Config\n"
+			"preferences: {}\n"
+			"users:\n"
+			"- name: u\n"
+			"  user:\n"
+			"    as-user-extra: null\n"
+			"    token: t\n");
+	free(text);
+	free(a);
+	remove_tree(dir);
+}
+
 TEST(edits_go_to_the_file_an_entry_came_from)
 {
 	char *dir = temp_dir();

@@ -329,3 +329,56 @@ TEST(verbs_send_methods_bodies_and_content_types)
 	k8c_client_free(c);
 	fake_server_stop(s);
 }
+
+/* /log answers three chunks; /missing a NotFound Status. */
+static void log_handler(const struct fake_request *req, struct fake_reply *reply, void *ud)
+{
+	if (str_has_prefix(req->path, "/missing")) {
+		reply_json(reply, 404,
+			   "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+			   "\"message\":\"pods \\\"x\\\" not found\",\"reason\":\"NotFound\","
+			   "\"code\":404}");
+		return;
+	}
+	reply->content_type = "text/plain";
+	fake_reply_add_chunk(reply, "line 1\n");
+	fake_reply_add_chunk(reply, "line 2\n");
+	fake_reply_add_chunk(reply, "line 3\n");
+}
+
+struct collected {
+	struct strbuf text;
+	int calls, stop_after;
+};
+
+static int collect(const char *data, size_t len, void *ud)
+{
+	struct collected *c = ud;
+	strbuf_add(&c->text, data, len);
+	return ++c->calls == c->stop_after;
+}
+
+TEST(stream_hands_over_the_body_and_statuses)
+{
+	struct fake_server *s = fake_server_start(log_handler, NULL);
+	struct k8c_client *c = client_for(fake_server_url(s), -1, 0);
+	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
+	struct collected got = { STRBUF_INIT, 0, 0 };
+	struct k8c_request req = { .method = "GET", .path = "/log?follow=true" };
+	CHECK_INT(k8c_client_stream(c, &req, collect, &got, &err), 0);
+	CHECK_STR(got.text.buf, "line 1\nline 2\nline 3\n");
+	/* the callback may end the stream early */
+	strbuf_reset(&got.text);
+	got.calls = 0;
+	got.stop_after = 1;
+	CHECK_INT(k8c_client_stream(c, &req, collect, &got, &err), 0);
+	CHECK_INT(got.calls, 1);
+	req.path = "/missing/log";
+	CHECK_INT(k8c_client_stream(c, &req, collect, &got, &err), -ENOENT);
+	CHECK(k8c_status_is(&err, "NotFound"));
+	CHECK_STR(err.message, "pods \"x\" not found");
+	k8c_status_error_release(&err);
+	strbuf_release(&got.text);
+	k8c_client_free(c);
+	fake_server_stop(s);
+}

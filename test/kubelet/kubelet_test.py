@@ -507,6 +507,10 @@ class Tests:
         stable = {n: p for n, p in running.items() if n != "orphan"}
         before = self.stable_ids(stable)
         k.kill9()
+        # another node's container, and one without k8c's labels: never the kubelet's business
+        decoys = [sh("docker run -d --label %s=other-node --label io.k8c.pod.uid=decoy "
+                     "--label io.k8c.test=%s %s" % (NODE_LABEL, self.node, self.pause_image)),
+                  sh("docker run -d --label io.k8c.test=%s %s" % (self.node, self.pause_image))]
         orphan_uid = running["orphan"]["metadata"]["uid"]
         code, _, _ = api.delete_pod("orphan", grace=0)
         t.eq(code, 200, "force-delete a pod while its kubelet is down")
@@ -523,6 +527,10 @@ class Tests:
             t.eq(n, len(running[name]["spec"]["containers"]) + 1, name + ": one of each")
         p = api.wait_pod("readiness", lambda p: cstatus(p, "ok").get("ready"), "ok ready again")
         t.eq(cstatus(p, "bad").get("ready"), False, "bad still unready")
+        for d in decoys:
+            t.check(docker_inspect(d)["State"]["Running"], "a container that is not this "
+                    "kubelet's is left alone", d)
+        sh("docker rm -f %s" % " ".join(decoys))
 
     def cleanup_removes_everything(self):
         t, api = self.t, self.api
@@ -540,6 +548,9 @@ class Tests:
         self.t.eq(self.kubelet.stop(), 0, "the kubelet exits cleanly")
         left = self.kubelet.remove_containers()
         self.t.eq(left, [], "no container left behind")
+        decoys = docker_ids("io.k8c.test=" + self.node)  # if a check raised before their removal
+        if decoys:
+            sh("docker rm -f %s" % " ".join(decoys), check=False)
         sh("docker image rm -f %s" % self.pause_image, check=False)
         self.t.eq(self.srv.stop(), 0, "the apiserver exits cleanly")
 
