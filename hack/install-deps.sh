@@ -13,7 +13,7 @@ packages=(
   libmicrohttpd-dev libcjson-dev libcurl4-openssl-dev libssl-dev libyaml-dev
   libsqlite3-dev sqlite3 libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
   etcd-server etcd-client docker.io busybox-static python3-kubernetes
-  curl iproute2 procps psmisc jq bc
+  curl iproute2 iptables procps psmisc jq bc
 )
 
 missing=()
