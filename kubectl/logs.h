@@ -1,6 +1,7 @@
 /*
- * logs.h - what `k8c logs` shares between logs.c (streaming) and logs_pods.c (which
- * pods a command line names). Internal to the logs command.
+ * logs.h - what the parts of `k8c logs` share: logs.c (flags and their checks, in
+ * kubectl's order), logs_pods.c (the object the command line names, and the pods to
+ * read from it), logs_stream.c (the log streams). Internal to the logs command.
  */
 #ifndef K8C_KUBECTL_LOGS_H
 #define K8C_KUBECTL_LOGS_H
@@ -8,20 +9,42 @@
 #include "kubectl/kctl.h"
 
 struct logs_opts {
-	bool follow, previous, timestamps, all_containers;
+	/* the flags */
+	bool follow, previous, timestamps, all_containers, prefix, ignore_errors;
+	bool skip_tls_verify_backend, tail_given, container_given;
 	int64_t tail, limit_bytes, since_ns, max_log_requests, pod_running_timeout;
-	const char *container, *since_time, *selector;
+	const char *container, *since_time_arg, *selector;
+	/* what the requests carry (kubectl's ToLogOptions) */
+	int64_t tail_lines; /* -1: not sent */
+	bool since_seconds_set;
+	int64_t since_seconds;
+	struct strbuf since_time; /* RFC 3339 in UTC; empty: not sent */
 };
 
 /*
- * The pods args (POD [CONTAINER], TYPE/NAME) or o->selector name, in reading order:
- * *ret_pods (allocated array; the objects are borrowed from *ret_list, owned) and *n.
+ * What the command line names, fetched before the options are validated (as kubectl's
+ * builder does): the pod or TYPE/NAME object of args->v[0] (*ret_kind its kind), or with
+ * o->selector the list of matching pods (*ret_kind NULL). *ret is owned by the caller.
  * Returns 0, or 1 after printing kubectl's error.
  */
-int logs_resolve(struct kctl *k, const struct logs_opts *o, const struct kstrv *args,
-		 cJSON **ret_list, const cJSON ***ret_pods, size_t *n);
+int logs_fetch(struct kctl *k, const struct logs_opts *o, const struct kstrv *args, cJSON **ret,
+	       const struct k8c_kind **ret_kind);
 
-/* Runs `logs` once its flags are parsed. Returns the exit status. */
-int logs_run(struct kctl *k, const struct logs_opts *o, const struct kstrv *args);
+/*
+ * The pods to read from what logs_fetch() returned (items may be taken from obj): the
+ * pod itself, the listed pods, or the first pod of a Deployment, ReplicaSet or Service
+ * in kubectl's logging order, waiting up to --pod-running-timeout for one to appear
+ * ("Found N pods, using pod/X" on stderr when there was a choice). Returns an owned JSON
+ * array, or NULL after printing kubectl's error.
+ */
+cJSON *logs_pods(struct kctl *k, const struct logs_opts *o, const struct k8c_kind *kind,
+		 cJSON *obj);
+
+/*
+ * Prints the logs of the pods (a JSON array, borrowed): one container each (-c or the
+ * only one) or all of them, one stream after the other, or side by side when following
+ * several. Returns the exit status (0, or 1 after printing kubectl's error).
+ */
+int logs_stream_pods(struct kctl *k, const struct logs_opts *o, const cJSON *pods);
 
 #endif

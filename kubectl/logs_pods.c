@@ -4,6 +4,8 @@
  * ready, longest ready, most restarts, oldest first), waiting for one to appear, or
  * every pod a label selector matches.
  */
+#include <stdarg.h>
+
 #include "base/timeutil.h"
 #include "client/path.h"
 #include "client/verbs.h"
@@ -13,6 +15,18 @@
 #include "kubectl/resources.h"
 #include "kubectl/table.h"
 #include "kubectl/workloads.h"
+
+/* The Ready condition's lastTransitionTime when the pod is ready, else "" (Go's zero). */
+static const char *ready_time(const cJSON *p)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, kj_get(p, "status.conditions"))
+		if (!strcmp(kj_str_or(c, "type", ""), "Ready"))
+			return !strcmp(kj_str_or(c, "status", ""), "True")
+				       ? kj_str_or(c, "lastTransitionTime", "")
+				       : "";
+	return "";
+}
 
 static bool pod_ready(const cJSON *p)
 {
@@ -39,7 +53,16 @@ static int64_t max_restarts(const cJSON *p)
 	return m;
 }
 
-/* controller.ByLogging, simplified to what k8c pods carry. */
+/* Earlier times first, the zero time last (podutils' afterOrZero); RFC 3339 UTC
+ * timestamps of the same precision order as strings. */
+static int earlier_or_zero(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return !*a - !*b;
+	return strcmp(a, b);
+}
+
+/* kubectl's podutils.ByLogging: the pod kubectl reads first. */
 static int by_logging(const void *pa, const void *pb)
 {
 	const cJSON *a = *(const cJSON *const *)pa, *b = *(const cJSON *const *)pb;
@@ -50,10 +73,13 @@ static int by_logging(const void *pa, const void *pb)
 		return phase_rank(a) - phase_rank(b);
 	if (pod_ready(a) != pod_ready(b))
 		return pod_ready(a) ? -1 : 1;
+	int r = pod_ready(a) ? earlier_or_zero(ready_time(a), ready_time(b)) : 0;
+	if (r)
+		return r; /* ready for longer first */
 	if (max_restarts(a) != max_restarts(b))
 		return max_restarts(a) > max_restarts(b) ? -1 : 1;
-	return strcmp(kj_str_or(a, "metadata.creationTimestamp", ""),
-		      kj_str_or(b, "metadata.creationTimestamp", ""));
+	return earlier_or_zero(kj_str_or(a, "metadata.creationTimestamp", ""),
+			       kj_str_or(b, "metadata.creationTimestamp", ""));
 }
 
 static cJSON *list_pods(struct kctl *k, const char *ns, const char *selector)
@@ -131,99 +157,103 @@ static cJSON *first_pod(struct kctl *k, const struct logs_opts *o, const char *n
 	return pod;
 }
 
-/* The selector a workload or Service picks its pods with, or -1 after an error. */
+/* Prints kubectl's "cannot get the logs from *v1.Kind: why" (Go's %T of the object). */
+static void K8C_PRINTF(3, 4)
+	cannot_get(struct kctl *k, const struct k8c_kind *kind, const char *fmt, ...)
+{
+	struct strbuf why = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&why, fmt, ap);
+	va_end(ap);
+	kctl_errorf(k, "cannot get the logs from *%s.%s: %s", kind->version, kind->kind, why.buf);
+	strbuf_release(&why);
+}
+
+/* The selector a workload or Service picks its pods with (SelectorsForObject), or -1
+ * after an error. */
 static int owner_selector(struct kctl *k, const struct k8c_kind *kind, const cJSON *obj,
 			  struct strbuf *sel)
 {
 	if (!strcmp(kind->kind, "Service")) {
 		const cJSON *s = kj_get(obj, "spec.selector");
 		if (!cJSON_GetArraySize(s)) {
-			kctl_errorf(k, "cannot attach to %s: selector is empty", kind->resource);
+			cannot_get(k, kind, "invalid service '%s': Service is defined without a selector",
+				   kj_str_or(obj, "metadata.name", ""));
 			return -1;
 		}
 		ktable_format_labels(s, sel);
 		return 0;
 	}
 	if (strcmp(kind->kind, "Deployment") && strcmp(kind->kind, "ReplicaSet")) {
-		kctl_errorf(k, "cannot get the logs from %s", kind->resource);
+		cannot_get(k, kind, "selector for *%s.%s not implemented", kind->version, kind->kind);
 		return -1;
 	}
 	if (workload_selector(kj_get(obj, "spec.selector"), sel) < 0) {
-		kctl_errorf(k, "invalid label selector");
+		cannot_get(k, kind, "invalid label selector");
 		return -1;
 	}
 	return 0;
 }
 
-/* The first pod of the object TYPE/NAME names; added to list. */
-static int first_pod_of(struct kctl *k, const struct logs_opts *o, const struct k8c_kind *kind,
-			const char *name, cJSON *list)
+/* GET of the object TYPE/NAME (or POD) names, into *ret. */
+static int get_object(struct kctl *k, const char *arg, cJSON **ret,
+		      const struct k8c_kind **ret_kind)
 {
-	struct strbuf path = STRBUF_INIT, sel = STRBUF_INIT;
-	const char *ns = kctl_namespace(k);
-	kres_path(&path, kind, ns, name, NULL);
-	cJSON *obj = NULL;
+	const char *slash = strchr(arg, '/');
+	const struct k8c_kind *kind = k8c_kind_lookup("pods");
+	if (slash) {
+		_cleanup_free_ char *type = xstrndup(arg, (size_t)(slash - arg));
+		if (!(kind = kres_kind(type))) {
+			kres_unknown_type(k, type);
+			return 1;
+		}
+		arg = slash + 1;
+	}
+	struct strbuf path = STRBUF_INIT;
+	kres_path(&path, kind, kctl_namespace(k), arg, NULL);
 	struct k8c_status_error e = K8C_STATUS_ERROR_INIT;
-	int rc = k8c_get(kctl_client(k), path.buf, &obj, &e), r = 1;
+	int rc = k8c_get(kctl_client(k), path.buf, ret, &e);
 	if (rc < 0)
 		kctl_api_error(k, rc, &e);
-	else if (!strcmp(kind->kind, "Pod"))
-		cJSON_AddItemToArray(list, TAKE_PTR(obj)), r = 0;
-	else if (owner_selector(k, kind, obj, &sel) == 0) {
-		cJSON *pod = first_pod(k, o, ns, sel.buf);
-		if (pod)
-			cJSON_AddItemToArray(list, pod), r = 0;
-	}
-	cJSON_Delete(obj);
 	k8c_status_error_release(&e);
 	strbuf_release(&path);
-	strbuf_release(&sel);
-	return r;
+	*ret_kind = kind;
+	return rc < 0 ? 1 : 0;
 }
 
-static int resolve_args(struct kctl *k, const struct logs_opts *o, const struct kstrv *args,
-			cJSON *list)
-{
-	if (!args->n || args->n > 2) {
-		kctl_errorf(k, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or "
-			       "TYPE/NAME is a required argument for the logs command\nSee 'k8c logs "
-			       "-h' for help and examples");
-		return 1;
-	}
-	const char *a = args->v[0], *slash = strchr(a, '/');
-	if (!slash)
-		return first_pod_of(k, o, k8c_kind_lookup("pods"), a, list);
-	_cleanup_free_ char *type = xstrndup(a, (size_t)(slash - a));
-	const struct k8c_kind *kind = kres_kind(type);
-	if (!kind) {
-		kres_unknown_type(k, type);
-		return 1;
-	}
-	return first_pod_of(k, o, kind, slash + 1, list);
-}
-
-int logs_resolve(struct kctl *k, const struct logs_opts *o, const struct kstrv *args,
-		 cJSON **ret_list, const cJSON ***ret_pods, size_t *n)
+int logs_fetch(struct kctl *k, const struct logs_opts *o, const struct kstrv *args, cJSON **ret,
+	       const struct k8c_kind **ret_kind)
 {
 	if (!kctl_client(k))
 		return 1;
-	cJSON *list = NULL;
-	int r;
-	if (o->selector && *o->selector) {
-		cJSON *pods = list_pods(k, kctl_namespace(k), o->selector);
-		list = cJSON_DetachItemFromObjectCaseSensitive(pods, "items");
-		cJSON_Delete(pods);
-		r = list ? 0 : 1;
-		if (r == 0 && !cJSON_GetArraySize(list))
-			fprintf(k->err, "No resources found in %s namespace.\n", kctl_namespace(k));
-	} else {
-		list = cJSON_CreateArray();
-		r = resolve_args(k, o, args, list);
+	if (!o->selector || !*o->selector)
+		return get_object(k, args->v[0], ret, ret_kind);
+	if (args->n) {
+		kctl_errorf(k, "selectors and the all flag cannot be used when passing resource/name "
+			       "arguments");
+		return 1;
 	}
-	*n = (size_t)cJSON_GetArraySize(list);
-	*ret_pods = xcalloc(*n + 1, sizeof(**ret_pods));
-	for (size_t i = 0; i < *n; i++)
-		(*ret_pods)[i] = cJSON_GetArrayItem(list, (int)i);
-	*ret_list = list;
-	return r;
+	*ret_kind = NULL; /* a list of pods */
+	*ret = list_pods(k, kctl_namespace(k), o->selector);
+	return *ret ? 0 : 1;
+}
+
+cJSON *logs_pods(struct kctl *k, const struct logs_opts *o, const struct k8c_kind *kind,
+		 cJSON *obj)
+{
+	cJSON *list = cJSON_CreateArray();
+	struct strbuf sel = STRBUF_INIT;
+	cJSON *pod = NULL;
+	if (!kind)
+		cJSON_Delete(list), list = cJSON_DetachItemFromObjectCaseSensitive(obj, "items");
+	else if (!strcmp(kind->kind, "Pod"))
+		cJSON_AddItemToArray(list, cJSON_Duplicate(obj, true));
+	else if (owner_selector(k, kind, obj, &sel) == 0 &&
+		 (pod = first_pod(k, o, kj_str(obj, "metadata.namespace"), sel.buf)))
+		cJSON_AddItemToArray(list, pod);
+	else
+		cJSON_Delete(TAKE_PTR(list));
+	strbuf_release(&sel);
+	return list;
 }

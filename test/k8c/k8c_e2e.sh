@@ -8,8 +8,7 @@
 #
 #   k8c_e2e.sh APISERVER_BINARY CONTROLLER_MANAGER_BINARY K8C_BINARY
 #
-# Hook for later: with a real kubelet, replace the stand-in and add `logs -f` of the
-# rolled-out pods here.
+# The logs of pods that really run: k8c_logs.sh, on a real kubelet.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../hack/lib.sh"

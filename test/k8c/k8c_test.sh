@@ -11,8 +11,7 @@
 #
 # Here the statuses a kubelet or a controller would write are written by the suite
 # itself (fixtures.py); k8c_e2e.sh runs rollouts the real controller manager drives.
-# Hook for later: once a kubelet serves pods/log, add the happy paths (logs -f, --tail,
-# --previous of a running pod) to case logs_errors; k8c already streams them.
+# Logs of pods that really run, and describe with the kubelet's events: k8c_logs.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../hack/lib.sh"
@@ -21,18 +20,6 @@ source "$here/lib.sh"
 
 k8c_bin=$2
 k8c_suite_start "$1"
-
-# same_ro NS ARGS...: a read-only command on the same objects. The two read them a
-# fraction of a second apart, so an age may tick in between: ages are blanked, and a
-# difference of width must survive three tries to count.
-same_ro() {
-  local ns=$1; shift
-  for _ in 1 2 3; do
-    run_both "$ns" "$ns" "$@"
-    [ "$(tick <<<"$A")" = "$(tick <<<"$B")" ] && return 0
-  done
-  _fail "k8c $* differs from kubectl:"$'\n'"$(diff <(echo "$A") <(echo "$B"))"
-}
 
 # same_ro_aged NS ARGS...: same_ro for tables whose last column is an age that ticks
 # row by row (objects created over several seconds).
@@ -49,16 +36,6 @@ objects_same() {
   a=$(k8 -n nsa get "$1" "$2" -o json 2>&1 | mask)
   b=$(k8 -n nsb get "$1" "$2" -o json 2>&1 | mask)
   [ "$a" = "$b" ] || _fail "$1/$2 differs:"$'\n'"$(diff <(echo "$a") <(echo "$b"))"
-}
-
-# begin_case, with the time each case took (the suite must stay quick)
-case_t0=$(date +%s%N)
-case_begin() {
-  local now
-  now=$(date +%s%N)
-  [ -n "$case_name" ] && echo "    ($case_name: $(( (now - case_t0) / 1000000 )) ms)"
-  case_t0=$now
-  begin_case "$1"
 }
 
 for ns in nsa nsb nsc nsr; do kc create ns "$ns" >/dev/null; done
@@ -409,5 +386,5 @@ check "[ $best -lt 1000 ]" "k8c get pods over 1000 pods in well under a second"
 same_ro_aged big get pods
 same_ro big get pods -l i=3 -o name
 
-echo "    ($case_name: $(( ($(date +%s%N) - case_t0) / 1000000 )) ms)"
+case_end
 finish_cases

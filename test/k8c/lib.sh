@@ -57,6 +57,31 @@ run_both() {
   A=$(mask <"$work/a.out"); B=$(mask <"$work/b.out")
 }
 
+# same_ro NS ARGS...: a read-only command on the same objects. The two read them a
+# fraction of a second apart, so an age may tick in between: ages are blanked, and a
+# difference of width must survive three tries to count.
+same_ro() {
+  local ns=$1; shift
+  for _ in 1 2 3; do
+    run_both "$ns" "$ns" "$@"
+    [ "$(tick <<<"$A")" = "$(tick <<<"$B")" ] && return 0
+  done
+  _fail "k8c $* differs from kubectl:"$'\n'"$(diff <(echo "$A") <(echo "$B"))"
+}
+
+# case_begin NAME: begin_case, printing the time the previous case took (the suites must
+# stay quick); case_end prints the last one's.
+case_t0=$(date +%s%N)
+case_begin() {
+  case_end
+  case_t0=$(date +%s%N)
+  begin_case "$1"
+}
+case_end() {
+  [ -n "$case_name" ] && echo "    ($case_name: $(( ($(date +%s%N) - case_t0) / 1000000 )) ms)"
+  return 0
+}
+
 # same_rw ARGS...: kubectl in nsa and k8c in nsb give the same output.
 same_rw() {
   run_both nsa nsb "$@"

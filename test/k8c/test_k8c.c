@@ -7,6 +7,7 @@
 #include "base/timeutil.h"
 #include "kubectl/flags.h"
 #include "kubectl/gojson.h"
+#include "kubectl/gotime.h"
 #include "kubectl/jsonpath.h"
 #include "kubectl/manifest.h"
 #include "kubectl/resources.h"
@@ -128,6 +129,45 @@ TEST(go_durations)
 	CHECK_INT(kflags_parse_duration("3x", &ns, &err), -EINVAL);
 	CHECK_STR(err.buf, "time: unknown unit \"x\" in duration \"3x\"");
 	strbuf_release(&err);
+}
+
+/* gotime_parse_rfc3339's error for text ("" when it parsed). */
+static const char *time_error(const char *text)
+{
+	static struct strbuf err = STRBUF_INIT;
+	int64_t ns;
+	strbuf_reset(&err);
+	gotime_parse_rfc3339(text, &ns, &err);
+	return err.buf;
+}
+
+/* The messages were printed by kubectl 1.20 (Go 1.19) for --since-time. */
+TEST(go_rfc3339_times)
+{
+	int64_t ns = 0;
+	CHECK_INT(gotime_parse_rfc3339("2000-01-01T01:00:00.5+01:00", &ns, NULL), 0);
+	CHECK_INT(ns, 946684800 * K8C_NSEC_PER_SEC + 500 * K8C_NSEC_PER_MSEC);
+	CHECK_INT(gotime_parse_rfc3339("2024-02-29T1:02:03Z", &ns, NULL), 0);
+	CHECK_INT(ns, 1709168523 * K8C_NSEC_PER_SEC);
+	const char *layout = " as \"2006-01-02T15:04:05Z07:00\": cannot parse ";
+	struct strbuf want = STRBUF_INIT;
+	strbuf_addf(&want, "parsing time \"bad\"%s\"bad\" as \"2006\"", layout);
+	CHECK_STR(time_error("bad"), want.buf);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "parsing time \"20a0-01-01T00:00:00Z\"%s\"-01-01T00:00:00Z\" as \"2006\"",
+		    layout);
+	CHECK_STR(time_error("20a0-01-01T00:00:00Z"), want.buf);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "parsing time \"2020-1-01\"%s\"1-01\" as \"01\"", layout);
+	CHECK_STR(time_error("2020-1-01"), want.buf);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "parsing time \"2020-01-01T10:00:00x01:00\"%s\"\" as \"Z07:00\"", layout);
+	CHECK_STR(time_error("2020-01-01T10:00:00x01:00"), want.buf);
+	strbuf_release(&want);
+	CHECK_STR(time_error("2020-13-01T00:00:00Z"), "parsing time \"2020-13-01T00:00:00Z\": month out of range");
+	CHECK_STR(time_error("2021-02-29T00:00:00Z"), "parsing time \"2021-02-29T00:00:00Z\": day out of range");
+	CHECK_STR(time_error("2020-01-01T00:00:00Zx\""),
+		  "parsing time \"2020-01-01T00:00:00Zx\\\"\": extra text: \"x\\\"\"");
 }
 
 /* Runs text through a writer of the given geometry. */
