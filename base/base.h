@@ -32,6 +32,11 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *array, size_t elem_size, size_t nr, size_t *alloc);
 /* True when a and b are both NULL or equal strings. */
 bool streq_null(const char *a, const char *b);
+/* s, or "" when s is NULL (optional string fields). */
+static inline const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
 /* True when s starts with prefix. */
 bool str_has_prefix(const char *s, const char *prefix);
 

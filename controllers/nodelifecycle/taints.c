@@ -26,20 +26,15 @@ const struct k8c_node_condition *node_condition(const struct k8c_node_status *st
 	return NULL;
 }
 
-static const char *str(const char *s)
-{
-	return s ? s : "";
-}
-
 bool toleration_tolerates(const struct k8c_toleration *t, const struct k8c_taint *taint)
 {
-	if (*str(t->effect) && strcmp(t->effect, str(taint->effect)))
+	if (*str_or_empty(t->effect) && strcmp(t->effect, str_or_empty(taint->effect)))
 		return false;
-	if (*str(t->key) && strcmp(t->key, str(taint->key)))
+	if (*str_or_empty(t->key) && strcmp(t->key, str_or_empty(taint->key)))
 		return false;
-	const char *op = str(t->operator);
+	const char *op = str_or_empty(t->operator);
 	if (!*op || !strcmp(op, "Equal"))
-		return !strcmp(str(t->value), str(taint->value));
+		return !strcmp(str_or_empty(t->value), str_or_empty(taint->value));
 	return !strcmp(op, "Exists");
 }
 
@@ -51,7 +46,7 @@ enum eviction taints_eviction(const struct k8c_toleration *tols, size_t n_tols,
 	bool any = false;
 	*ret_seconds = 0;
 	for (size_t i = 0; i < n_taints; i++) {
-		if (strcmp(str(taints[i].effect), "NoExecute"))
+		if (strcmp(str_or_empty(taints[i].effect), "NoExecute"))
 			continue;
 		any = true;
 		size_t j = 0;
@@ -107,11 +102,11 @@ static size_t wanted(const struct k8c_node *node, struct want *w)
 /* True when taint t is one this controller decides on for node. */
 static bool managed(const struct k8c_node *node, const struct k8c_taint *t)
 {
-	const char *key = str(t->key);
-	if (!strcmp(str(t->effect), "NoExecute"))
+	const char *key = str_or_empty(t->key);
+	if (!strcmp(str_or_empty(t->effect), "NoExecute"))
 		return node_condition(&node->status, "Ready") &&
 		       (!strcmp(key, TAINT_NOT_READY) || !strcmp(key, TAINT_UNREACHABLE));
-	if (strcmp(str(t->effect), "NoSchedule"))
+	if (strcmp(str_or_empty(t->effect), "NoSchedule"))
 		return false;
 	if (!strcmp(key, TAINT_UNSCHEDULABLE))
 		return true;
