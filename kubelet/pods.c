@@ -37,8 +37,8 @@ static void upsert(struct pod_manager *pm, const struct k8c_pod *old, const stru
 	struct pod_worker *w = hashmap_get(&pm->workers, uid);
 	if (!w)
 		hashmap_put(&pm->workers, uid, pod_worker_new(pm->k, uid, pod));
-	else if (worth_a_sync(old, pod))
-		pod_worker_update(w, pod);
+	else
+		pod_worker_update(w, pod, worth_a_sync(old, pod));
 	pthread_mutex_unlock(&pm->lock);
 }
 

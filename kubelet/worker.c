@@ -117,14 +117,16 @@ struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const stru
 	return w;
 }
 
-void pod_worker_update(struct pod_worker *w, const struct k8c_pod *pod)
+void pod_worker_update(struct pod_worker *w, const struct k8c_pod *pod, bool wake)
 {
 	struct k8c_pod *copy = k8c_dup(&k8c_type_pod, pod);
 	pthread_mutex_lock(&w->lock);
 	k8c_free(&k8c_type_pod, w->pod);
 	w->pod = copy;
-	w->dirty = true;
-	pthread_cond_signal(&w->cond);
+	if (wake) {
+		w->dirty = true;
+		pthread_cond_signal(&w->cond);
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -24,8 +24,13 @@ struct pod_worker;
  * version to sync. Returns the worker.
  */
 struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const struct k8c_pod *pod);
-/* Hands the worker a new version of its pod (copied) and wakes it. */
-void pod_worker_update(struct pod_worker *w, const struct k8c_pod *pod);
+/*
+ * Hands the worker a new version of its pod (copied), and wakes it when wake is set.
+ * A version that differs only in what the worker does not act on (its status) must
+ * still be handed over unwoken: the next sync computes the status from it (startTime
+ * and transition times are kept from what the API holds).
+ */
+void pod_worker_update(struct pod_worker *w, const struct k8c_pod *pod, bool wake);
 /* Says the pod object is gone from the API: the worker kills and removes its containers. */
 void pod_worker_remove(struct pod_worker *w);
 /* Makes the worker sync soon (a container changed). */

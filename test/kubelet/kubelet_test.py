@@ -183,6 +183,7 @@ class Tests:
     def web_runs(self):
         t, api = self.t, self.api
         p = api.wait_pod("web", running_ready, "Running and Ready", timeout=60)
+        seen_at = time.monotonic()
         st = p["status"]
         ip = st.get("podIP")
         sandbox = docker_ids("io.k8c.pod.uid=" + p["metadata"]["uid"], "io.k8c.container.kind=sandbox")
@@ -215,6 +216,19 @@ class Tests:
              "and on the hostPort")
         self.web_inside(p, ip)
         self.web_in_docker(p, sb)
+        self.status_times_kept(p, seen_at)
+
+    def status_times_kept(self, p, seen_at):
+        """The periodic syncs (every 2 s here) keep startTime and the conditions'
+        transition times: they are set once, as Kubernetes' status manager does."""
+        left = seen_at + 5 - time.monotonic()  # two syncs and a half since Running
+        if left > 0:
+            time.sleep(left)
+        code, now, _ = self.api.req("GET", "/api/v1/namespaces/default/pods/web")
+        times = lambda q: (q["status"].get("startTime"),
+                           sorted((c["type"], c.get("lastTransitionTime"))
+                                  for c in q["status"]["conditions"]))
+        self.t.eq(times(now), times(p), "startTime and transition times survive the syncs")
 
     def web_inside(self, p, ip):
         t = self.t
