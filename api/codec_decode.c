@@ -128,7 +128,7 @@ static int decode_time(struct decoder *d, enum json_kind k, int64_t *out)
 	if (k != JSON_KIND_STRING)
 		return mismatch(d);
 	const char *s = json_src_string(d->src);
-	if (!*s) { /* Go accepts "" as the zero time */
+	if (!*s || !strcmp(s, "0001-01-01T00:00:00Z")) { /* Go's zero time, and "" for it */
 		*out = 0;
 		return 0;
 	}

@@ -112,6 +112,8 @@ int time_parse_rfc3339(const char *s, int64_t *ret_ns)
 	if (parse_zone(&p, &off) < 0 || *p)
 		return -EINVAL;
 	int64_t secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss - off;
+	if (secs >= INT64_MAX / K8C_NSEC_PER_SEC || secs <= INT64_MIN / K8C_NSEC_PER_SEC)
+		return -EINVAL; /* beyond what int64 nanoseconds hold (years 1678-2262) */
 	*ret_ns = secs * K8C_NSEC_PER_SEC + frac;
 	return 0;
 }

@@ -19,7 +19,8 @@ int64_t time_mono_ns(void);
 /*
  * Parses an RFC 3339 timestamp ("2006-01-02T15:04:05Z", optional fraction of up
  * to 9 digits, "Z" or "+hh:mm"/"-hh:mm"). Returns 0 and sets *ret_ns, or -EINVAL
- * (leaving *ret_ns untouched) when s is not such a timestamp.
+ * (leaving *ret_ns untouched) when s is not such a timestamp or lies outside the
+ * years 1678-2262 that int64 nanoseconds since the epoch can hold.
  */
 int time_parse_rfc3339(const char *s, int64_t *ret_ns);
 /* Appends ns as "2006-01-02T15:04:05Z" (seconds precision, like metav1.Time). */

@@ -69,6 +69,11 @@ TEST(time_rfc3339)
 	CHECK_INT(ns, 1795582099LL * K8C_NSEC_PER_SEC);
 	CHECK(time_parse_rfc3339("2026-11-25 04:48:19", &ns) == -EINVAL);
 	CHECK(time_parse_rfc3339("yesterday", &ns) == -EINVAL);
+	/* int64 nanoseconds end in 2262: later (or before 1678) is refused, never wrapped */
+	CHECK(time_parse_rfc3339("2262-01-01T00:00:00Z", &ns) == 0);
+	CHECK(time_parse_rfc3339("2326-11-25T04:48:19Z", &ns) == -EINVAL);
+	CHECK(time_parse_rfc3339("9999-12-31T23:59:59Z", &ns) == -EINVAL);
+	CHECK(time_parse_rfc3339("0001-01-01T00:00:00Z", &ns) == -EINVAL);
 	struct strbuf sb = STRBUF_INIT;
 	time_format_rfc3339(&sb, 1795582099LL * K8C_NSEC_PER_SEC + 5000);
 	CHECK_STR(sb.buf, "2026-11-25T04:48:19Z");
