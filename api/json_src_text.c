@@ -132,15 +132,20 @@ static bool unescape(const char *p, const char *end, struct strbuf *out)
 /* The closing quote of the string opening at p, or NULL; *escaped when it holds a backslash. */
 static const char *string_end(const char *p, const char *end, bool *escaped)
 {
-	for (const char *q = p + 1; q < end; q++) {
+	const char *q = p + 1;
+	while (q < end) {
+		q += str_json_plain_span(q, (size_t)(end - q));
+		if (q >= end)
+			break;
 		if (*q == '"')
 			return q;
-		if (*q == '\\') {
+		if (*q == '\\') { /* cJSON takes raw control characters: only escapes count */
 			if (q + 1 >= end)
 				return NULL;
 			*escaped = true;
 			q++;
 		}
+		q++;
 	}
 	return NULL;
 }
