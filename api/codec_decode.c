@@ -284,12 +284,25 @@ static void decode_field(struct decoder *d, const struct k8c_type *t, const stru
 		type_error(d, t, f, k);
 }
 
-/* The field named key; *hint (the field after the last one found) is tried first, since
- * what k8c stored, and most of what clients send, lists fields in declaration order. */
+/* How many fields after the last one found find_field() tries before searching. */
+#define FIND_AHEAD 8
+
+/*
+ * The field named key. What k8c stored, and most of what clients send, lists
+ * fields in declaration order with the absent ones left out, so the few
+ * fields from *hint (the one after the last found) on are tried first, by
+ * their first letter before strcmp; the binary search (a handful of strcmp
+ * calls) was a tenth of decoding a pod when only *hint itself was tried.
+ */
 static const struct k8c_field *find_field(const struct k8c_type *t, const char *key, size_t *hint)
 {
-	const struct k8c_field *f = *hint < t->n_fields && !strcmp(t->fields[*hint].json, key) ?
-		&t->fields[*hint] : k8c_type_field(t, key);
+	const struct k8c_field *f = NULL;
+	size_t stop = *hint + FIND_AHEAD < t->n_fields ? *hint + FIND_AHEAD : t->n_fields;
+	for (size_t i = *hint; i < stop && !f; i++)
+		if (t->fields[i].json[0] == key[0] && !strcmp(t->fields[i].json, key))
+			f = &t->fields[i];
+	if (!f)
+		f = k8c_type_field(t, key);
 	if (f)
 		*hint = (size_t)(f - t->fields) + 1;
 	return f;

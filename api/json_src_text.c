@@ -132,15 +132,20 @@ static bool unescape(const char *p, const char *end, struct strbuf *out)
 /* The closing quote of the string opening at p, or NULL; *escaped when it holds a backslash. */
 static const char *string_end(const char *p, const char *end, bool *escaped)
 {
-	for (const char *q = p + 1; q < end; q++) {
+	const char *q = p + 1;
+	while (q < end) {
+		q += str_json_plain_span(q, (size_t)(end - q));
+		if (q >= end)
+			break;
 		if (*q == '"')
 			return q;
-		if (*q == '\\') {
+		if (*q == '\\') { /* cJSON takes raw control characters: only escapes count */
 			if (q + 1 >= end)
 				return NULL;
 			*escaped = true;
 			q++;
 		}
+		q++;
 	}
 	return NULL;
 }
@@ -176,13 +181,45 @@ static const char *text_string(struct json_src *src)
 	return read_string(s, &s->str) ? s->str.buf : "";
 }
 
+static bool number_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.';
+}
+
+/*
+ * An optional '-' and at most 15 digits, the whole run of number characters:
+ * the value exactly (below 2^53), as strtod() reads it, in *v and its length
+ * in *len; false for anything else. Most numbers of an object are such
+ * integers (ports, counts, seconds), and copying each for strtod() cost
+ * five hundred instructions a number.
+ */
+static bool plain_integer(const char *p, const char *end, double *v, size_t *len)
+{
+	const char *q = p + (p < end && *p == '-');
+	const char *digits = q;
+	uint64_t n = 0;
+	while (q < end && q - digits < 15 && *q >= '0' && *q <= '9')
+		n = n * 10 + (uint64_t)(*q++ - '0');
+	if (q == digits || (q < end && number_char(*q)))
+		return false;
+	*v = *p == '-' ? -(double)n : (double)n;
+	*len = (size_t)(q - p);
+	return true;
+}
+
 /* cJSON's parse_number: the run of [0-9+-eE.] characters as strtod() reads them. */
 static double text_number(struct json_src *src)
 {
 	struct json_text_src *s = (struct json_text_src *)src;
 	size_t n = 0;
+	double fast;
 	if (s->failed)
 		return 0;
+	if (plain_integer(s->p, s->end, &fast, &n)) {
+		s->p += n;
+		return fast;
+	}
+	n = 0;
 	strbuf_reset(&s->str);
 	for (; s->p + n < s->end; n++) {
 		char c = s->p[n];

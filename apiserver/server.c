@@ -18,9 +18,14 @@
 void api_object_key(const struct k8c_kind *k, const char *ns, const char *name,
 		    struct strbuf *out)
 {
-	strbuf_addf(out, "/registry/%s/", k->resource);
-	if ((k->flags & K8C_KIND_NAMESPACED) && ns)
-		strbuf_addf(out, "%s/", ns);
+	/* no strbuf_addf: vsnprintf was most of building a key, done for every request */
+	strbuf_addstr(out, "/registry/");
+	strbuf_addstr(out, k->resource);
+	strbuf_addch(out, '/');
+	if ((k->flags & K8C_KIND_NAMESPACED) && ns) {
+		strbuf_addstr(out, ns);
+		strbuf_addch(out, '/');
+	}
 	strbuf_addstr(out, name);
 }
 

@@ -114,11 +114,9 @@ void strbuf_add_json_strn(struct strbuf *sb, const char *s, size_t len)
 	strbuf_grow(sb, len + 2);
 	sb->buf[sb->len++] = '"';
 	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; (i += str_json_plain_span(s + i, len - i)) < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char e = json_escape[c];
-		if (K8C_LIKELY(!e))
-			continue;
 		strbuf_add(sb, s + start, i - start);
 		start = i + 1;
 		if (e == 'u') {

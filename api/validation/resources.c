@@ -77,13 +77,18 @@ void vctx_quantity_value(struct vctx *v, const char *resource, const char *text)
 		vctx_invalid(v, NULL, text, quantity_strerror(rc));
 		return;
 	}
+	int64_t milli = 0;
+	bool negative = quantity_sign(&q) < 0;
+	/* extended resources (and the quota counts) hold whole units */
+	bool fraction = !is_native(resource) &&
+			(quantity_milli_value(&q, &milli) < 0 || milli % 1000);
+	if (!negative && !fraction) /* the canonical text only for an error: a tenth of a check */
+		return;
 	struct strbuf canon = STRBUF_INIT;
 	quantity_format(&q, &canon);
-	if (quantity_sign(&q) < 0)
+	if (negative)
 		vctx_invalid(v, NULL, canon.buf, "must be greater than or equal to 0");
-	int64_t milli = 0;
-	/* extended resources (and the quota counts) hold whole units */
-	if (!is_native(resource) && (quantity_milli_value(&q, &milli) < 0 || milli % 1000))
+	if (fraction)
 		vctx_invalid(v, NULL, canon.buf, "must be an integer");
 	strbuf_release(&canon);
 }

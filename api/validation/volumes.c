@@ -9,6 +9,8 @@
 #include "api/validation/formats.h"
 #include "api/validation/pod_internal.h"
 
+#include <pthread.h>
+
 #include "api/resource/quantity.h"
 
 typedef void (*source_check_fn)(struct vctx *v, const void *src);
@@ -203,12 +205,23 @@ static void check_source(struct vctx *v, const struct source_rule *r,
 	vctx_pop(v, m);
 }
 
+/* The Volume member of each rule, looked up once: by name for every volume was 2% of a create. */
+static const struct k8c_field *rule_fields[ARRAY_SIZE(rules)];
+static pthread_once_t rule_fields_once = PTHREAD_ONCE_INIT;
+
+static void rule_fields_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		rule_fields[i] = k8c_type_field(&k8c_type_volume, rules[i].json);
+}
+
 /* validateVolumeSource at the volume's path. */
 static void check_volume_source(struct vctx *v, const struct k8c_volume *vol)
 {
 	int n = 0;
+	pthread_once(&rule_fields_once, rule_fields_init);
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
-		const struct k8c_field *f = k8c_type_field(&k8c_type_volume, rules[i].json);
+		const struct k8c_field *f = rule_fields[i];
 		const void *src = *(void *const *)k8c_field_ptr(vol, f);
 		if (!src)
 			continue;

@@ -100,6 +100,12 @@ TEST(grammar_corners)
 		"{\"metadata\":{\"generation\":0x10}}", "{\"metadata\":{\"generation\":-0}}",
 		"{\"metadata\":{\"generation\":1.5}}", "{\"metadata\":{\"generation\":9e18}}",
 		"{\"metadata\":{\"generation\":1e400}}", "{\"metadata\":{\"generation\":\"1\"}}",
+		/* the plain-integer fast path: at and past 15 digits, signs, leading zeros */
+		"{\"metadata\":{\"generation\":999999999999999}}",
+		"{\"metadata\":{\"generation\":9007199254740993}}",
+		"{\"metadata\":{\"generation\":-123456789012345}}",
+		"{\"metadata\":{\"generation\":-0012}}", "{\"metadata\":{\"generation\":12-3}}",
+		"{\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80,\"hostPort\":-1}]}]}}",
 		"{\"metadata\":{\"generation\":1234567890123456789012345678901234567890123456789012345"
 		"678901234567890}}",
 		"{\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\",\"b\":null,\"c\":3,\"d\":\"4\"}}}",

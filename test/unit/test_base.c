@@ -33,6 +33,29 @@ TEST(strbuf_basics)
 	free(s);
 }
 
+/* The run JSON copies as is ends at the first '"', '\\' or control byte, at any offset
+ * (inside and across the eight-byte steps); bytes >= 0x80 (UTF-8) are plain. */
+TEST(str_json_plain_span)
+{
+	static const char stops[] = { '"', '\\', 0x00, 0x01, 0x1f };
+	char buf[40];
+	for (size_t s = 0; s < sizeof(stops); s++)
+		for (size_t at = 0; at < 24; at++) {
+			memset(buf, 'a', sizeof(buf));
+			buf[1] = (char)0xc3; /* a UTF-8 lead byte is plain */
+			buf[at] = stops[s];
+			CHECK_INT(str_json_plain_span(buf, sizeof(buf)), at);
+			CHECK_INT(str_json_plain_span(buf, at), at); /* the length bounds the run */
+		}
+	memset(buf, ' ', sizeof(buf));
+	CHECK_INT(str_json_plain_span(buf, sizeof(buf)), sizeof(buf));
+	CHECK_INT(str_json_plain_span(buf, 0), 0);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add_json_str(&sb, "0123456789\"abcdefgh\x7f\xc3\xa9");
+	CHECK_STR(sb.buf, "\"0123456789\\\"abcdefgh\x7f\xc3\xa9\"");
+	strbuf_release(&sb);
+}
+
 TEST(hashmap_put_get_remove)
 {
 	struct hashmap m = HASHMAP_INIT;
