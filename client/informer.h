@@ -58,6 +58,13 @@ const struct k8c_type *k8c_obj_type(const void *obj);
  * be NULL) tells whether that happened. Thread-safe.
  */
 void *k8c_obj_decode(const struct k8c_kind *k, const struct cJSON *json, bool *ret_partial);
+/*
+ * k8c_obj_decode() straight from text (len bytes of JSON), in one pass with no
+ * cJSON tree, alike for the same JSON. Returns NULL when the text is not JSON
+ * or not an object (nothing to free then).
+ */
+void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len,
+			  bool *ret_partial);
 
 /* ---- informers --------------------------------------------------------- */
 

@@ -263,9 +263,8 @@ struct watch_ctx {
 /* One ADDED, MODIFIED or DELETED event: into the store, then to the handlers. */
 static void apply_event(struct k8c_informer *inf, const struct k8c_watch_event *ev)
 {
-	bool partial;
-	void *obj = k8c_obj_decode(inf->kind, ev->object, &partial);
-	if (partial)
+	void *obj = k8c_obj_ref(ev->typed); /* the watch decoded it (options.kind) */
+	if (ev->partial)
 		count(&inf->counters.decode_errors);
 	struct strbuf key = STRBUF_INIT;
 	k8c_obj_key(obj, &key);
@@ -300,8 +299,7 @@ static int on_event(struct k8c_watch_event *ev, void *userdata)
 	count(&inf->counters.events);
 	if (ev->type != K8C_WATCH_BOOKMARK)
 		apply_event(inf, ev);
-	informer__set_rv(inf, json_str(cJSON_GetObjectItemCaseSensitive(ev->object, "metadata"),
-				       "resourceVersion"));
+	informer__set_rv(inf, ((const struct k8c_object *)ev->typed)->metadata.resource_version);
 	/* end the stream to stop, or to serve a resync or late handlers between streams */
 	return stopping(inf) || atomic_load(&inf->pending_handlers) > 0 || resync_due(ctx->st);
 }
@@ -339,6 +337,7 @@ static void watch_step(struct k8c_informer *inf, struct run_state *st)
 		.resource_version = *rv ? rv : NULL,
 		.timeout_seconds = watch_timeout_s(st),
 		.allow_bookmarks = true,
+		.kind = inf->kind,
 		.fn = on_event,
 		.userdata = &ctx,
 	};

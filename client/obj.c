@@ -72,13 +72,10 @@ void k8c_obj_key(const void *obj, struct strbuf *out)
 	strbuf_addstr(out, o->metadata.name ? o->metadata.name : "");
 }
 
-void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_partial)
+/* list items carry no kind/apiVersion; every cached object should, as in an event */
+static void *fill_kind(const struct k8c_kind *k, struct k8c_object *o, int r,
+		       bool *ret_partial)
 {
-	struct k8c_object *o = k8c_obj_new(k->type);
-	struct field_errors errs = FIELD_ERRORS_INIT;
-	int r = k8c_decode(k->type, json, o, 0, "", &errs);
-	field_errors_release(&errs);
-	/* list items carry no kind/apiVersion; every cached object should, as in an event */
 	if (!o->kind)
 		o->kind = xstrdup(k->kind);
 	if (!o->api_version)
@@ -86,4 +83,27 @@ void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_part
 	if (ret_partial)
 		*ret_partial = r < 0;
 	return o;
+}
+
+void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_partial)
+{
+	struct k8c_object *o = k8c_obj_new(k->type);
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	int r = k8c_decode(k->type, json, o, 0, "", &errs);
+	field_errors_release(&errs);
+	return fill_kind(k, o, r, ret_partial);
+}
+
+void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len,
+			  bool *ret_partial)
+{
+	struct k8c_object *o = k8c_obj_new(k->type);
+	struct field_errors errs = FIELD_ERRORS_INIT;
+	int r = k8c_decode_json(k->type, text, len, o, 0, &errs, NULL);
+	field_errors_release(&errs);
+	if (r == -EBADMSG || r == -ENOMSG) {
+		k8c_obj_unref(o);
+		return NULL;
+	}
+	return fill_kind(k, o, r, ret_partial);
 }

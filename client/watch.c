@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 
+#include "client/informer.h"
 #include "client/path.h"
 #include "client/rest_internal.h"
 
@@ -89,19 +90,48 @@ static int error_event(struct run *r, const cJSON *status)
 	return code;
 }
 
+/* The event to the callback, then freed unless taken. */
+static int deliver(struct run *r, struct k8c_watch_event *ev)
+{
+	int result = r->o->fn(ev, r->o->userdata) ? K8C_WATCH_STOPPED : 0;
+	cJSON_Delete(ev->object);
+	k8c_obj_unref(ev->typed);
+	return result;
+}
+
+/* With o->kind, a line of the usual layout decoded from its text (no tree): -ENOENT if not. */
+static int typed_line(struct run *r, const char *line, size_t len)
+{
+	struct k8c_watch_event ev = { 0 };
+	const char *text;
+	size_t n;
+	if (k8c_watch_event_split(line, len, &ev.type, &text, &n) < 0)
+		return -ENOENT;
+	ev.typed = k8c_obj_decode_text(r->o->kind, text, n, &ev.partial);
+	if (!ev.typed)
+		return fail(r, -EPROTO, "malformed watch event");
+	return deliver(r, &ev);
+}
+
 static int on_line(const char *line, size_t len, void *userdata)
 {
 	struct run *r = userdata;
-	struct k8c_watch_event ev;
+	if (r->o->kind) {
+		int x = typed_line(r, line, len);
+		if (x != -ENOENT)
+			return x;
+	}
+	struct k8c_watch_event ev = { 0 };
 	if (k8c_watch_event_parse(line, len, &ev) < 0)
 		return fail(r, -EPROTO, "malformed watch event");
-	int result;
-	if (ev.type == K8C_WATCH_ERROR)
-		result = error_event(r, ev.object);
-	else
-		result = r->o->fn(&ev, r->o->userdata) ? K8C_WATCH_STOPPED : 0;
-	cJSON_Delete(ev.object);
-	return result;
+	if (ev.type == K8C_WATCH_ERROR) {
+		int result = error_event(r, ev.object);
+		cJSON_Delete(ev.object);
+		return result;
+	}
+	if (r->o->kind)
+		ev.typed = k8c_obj_decode(r->o->kind, ev.object, &ev.partial);
+	return deliver(r, &ev);
 }
 
 static size_t on_data(char *buf, size_t size, size_t n, void *userdata)

@@ -45,11 +45,18 @@ struct k8c_watch_options {
 	int64_t timeout_seconds;      /* asked of the server; 0 = its default */
 	bool allow_bookmarks;
 	const char *accept; /* NULL = "application/json" */
+	/*
+	 * NULL, or the kind of the objects watched: each event then comes decoded
+	 * (ev->typed, see k8c_watch_event), straight from the text when the line has the
+	 * usual layout, and an object that is not JSON ends the watch with -EPROTO.
+	 */
+	const struct k8c_kind *kind;
 	k8c_watch_fn fn;
 	void *userdata;
 };
 
 struct k8c_watch;
+struct k8c_kind;
 
 /* Creates a watch that streams through c (borrowed: it must outlive the watch). */
 struct k8c_watch *k8c_watch_new(struct k8c_client *c);

@@ -32,6 +32,28 @@ int k8c_watch_event_parse(const char *line, size_t len, struct k8c_watch_event *
 	return r;
 }
 
+int k8c_watch_event_split(const char *line, size_t len, enum k8c_watch_event_type *type,
+			  const char **obj, size_t *obj_len)
+{
+	static const char head[] = "{\"type\":\"", mid[] = "\",\"object\":";
+	while (len && (unsigned char)line[len - 1] <= ' ')
+		len--; /* cJSON skips any byte <= 32 as whitespace */
+	if (len < sizeof(head) - 1 || memcmp(line, head, sizeof(head) - 1) || line[len - 1] != '}')
+		return -ENOENT;
+	const char *p = line + sizeof(head) - 1, *end = line + len - 1;
+	for (size_t i = 0; i < ARRAY_SIZE(type_names) - 1; i++) { /* not ERROR */
+		size_t n = strlen(type_names[i]);
+		if ((size_t)(end - p) <= n + sizeof(mid) - 1 || memcmp(p, type_names[i], n) ||
+		    memcmp(p + n, mid, sizeof(mid) - 1))
+			continue;
+		*type = (enum k8c_watch_event_type)i;
+		*obj = p + n + sizeof(mid) - 1;
+		*obj_len = (size_t)(end - *obj);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 void k8c_watch_decoder_init(struct k8c_watch_decoder *d, size_t max_line)
 {
 	strbuf_init(&d->pending, 0);

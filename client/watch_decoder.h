@@ -26,6 +26,13 @@ struct k8c_watch_event {
 	 * receiver took it (TAKE_PTR(ev->object)).
 	 */
 	cJSON *object;
+	/*
+	 * With k8c_watch_options.kind: the object decoded into a new shared object of that
+	 * kind (k8c_obj_decode), owned like object, and object NULL unless the line had to be
+	 * parsed as a tree (an unusual layout); partial as k8c_obj_decode's *ret_partial.
+	 */
+	void *typed;
+	bool partial;
 };
 
 /* "ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR". */
@@ -37,6 +44,17 @@ const char *k8c_watch_event_type_name(enum k8c_watch_event_type type);
  * and an object; *ret is untouched then.
  */
 int k8c_watch_event_parse(const char *line, size_t len, struct k8c_watch_event *ret);
+
+/*
+ * Finds the object of an event line laid out as API servers write it,
+ * {"type":"T","object":OBJECT} (whitespace after the closing brace allowed), without
+ * parsing it: 0 with *type and the object's text (*obj, pointing into line, and *obj_len,
+ * which stops before the line's closing brace), or -ENOENT for any other layout, an
+ * unknown type or an ERROR event (parse those with k8c_watch_event_parse()). The object's
+ * text is not checked.
+ */
+int k8c_watch_event_split(const char *line, size_t len, enum k8c_watch_event_type *type,
+			  const char **obj, size_t *obj_len);
 
 /* Called for each complete line; a non-zero return stops feed() and is returned by it. */
 typedef int (*k8c_watch_line_fn)(const char *line, size_t len, void *userdata);

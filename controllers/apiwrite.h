@@ -24,6 +24,15 @@ int apiwrite_create(struct k8c_client *c, const struct k8c_kind *k, const void *
 		    struct strbuf *ret_name, void *ret_obj, struct k8c_status_error *err);
 
 /*
+ * apiwrite_create() of an object already encoded (json, k8c_encode's output for
+ * kind k) into namespace ns, without ret_obj: for the same object POSTed many
+ * times (a ReplicaSet's pods), encoded once. Thread-safe (json is only read).
+ */
+int apiwrite_create_json(struct k8c_client *c, const struct k8c_kind *k, const char *ns,
+			 const struct strbuf *json, struct strbuf *ret_name,
+			 struct k8c_status_error *err);
+
+/*
  * PUTs obj (kind k; carries the resourceVersion it replaces) to its path, or
  * to its subresource ("status") when sub is not NULL. When ret_rv is not
  * NULL, appends the resourceVersion the object has now.

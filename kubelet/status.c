@@ -5,10 +5,11 @@
  */
 #include "kubelet/status.h"
 
-#include <cjson/cJSON.h>
 
 #include "api/codec.h"
+#include "api/json_src.h"
 #include "api/resource/quantity.h"
+#include "base/hashmap.h"
 
 #define DOCKER_ID_PREFIX "docker://"
 
@@ -435,28 +436,66 @@ void status_compute(const struct status_input *in, struct k8c_pod_status *out)
 	out->nominated_node_name = xstrdup(old->nominated_node_name);
 }
 
-static cJSON *status_json(const struct k8c_pod_status *st)
+/* Calls fn for each top-level member name of the JSON object text (our encoder's output). */
+static void top_keys(const char *text, size_t len, void (*fn)(const char *key, void *ud),
+		     void *ud)
 {
-	struct strbuf sb = STRBUF_INIT;
-	k8c_encode(&k8c_type_pod_status, st, &sb);
-	cJSON *j = cJSON_ParseWithLength(sb.buf, sb.len);
-	strbuf_release(&sb);
-	return j ? j : cJSON_CreateObject();
+	struct json_text_src t;
+	struct json_src *s = &t.src;
+	const char *key;
+
+	json_text_src_init(&t, text, len);
+	if (json_src_kind(s) == JSON_KIND_OBJECT) {
+		json_src_enter(s);
+		while (json_src_next(s, &key)) {
+			fn(key, ud);
+			json_src_skip(s);
+		}
+	}
+	json_text_src_release(&t);
 }
 
+static void key_put(const char *key, void *ud)
+{
+	hashmap_put(ud, key, NULL);
+}
+
+struct nulls {
+	const struct hashmap *now;
+	struct strbuf *out;
+};
+
+/* A member the old status had and the new one lacks: null removes it (RFC 7386). */
+static void key_null(const char *key, void *ud)
+{
+	struct nulls *n = ud;
+	if (hashmap_contains(n->now, key))
+		return;
+	if (n->out->buf[n->out->len - 1] != '{')
+		strbuf_addch(n->out, ',');
+	strbuf_add_json_str(n->out, key);
+	strbuf_addstr(n->out, ":null");
+}
+
+/*
+ * Written as text, no cJSON trees: the new status as the encoder writes it (compact, in
+ * declaration order), then a null for each member only the old one has, in its order.
+ */
 char *status_merge_patch(const struct k8c_pod_status *old, const struct k8c_pod_status *st)
 {
-	cJSON *o = status_json(old), *n = status_json(st);
-	const cJSON *m;
-	cJSON_ArrayForEach(m, o)
-		if (!cJSON_GetObjectItemCaseSensitive(n, m->string))
-			cJSON_AddNullToObject(n, m->string);
-	cJSON *body = cJSON_CreateObject();
-	cJSON_AddItemToObject(body, "status", n);
-	char *text = cJSON_PrintUnformatted(body);
-	cJSON_Delete(body);
-	cJSON_Delete(o);
-	if (!text)
-		abort();
-	return text;
+	struct strbuf was = STRBUF_INIT, out = STRBUF_INIT;
+	struct hashmap now = HASHMAP_INIT;
+
+	k8c_encode(&k8c_type_pod_status, old, &was);
+	strbuf_addstr(&out, "{\"status\":");
+	size_t at = out.len;
+	k8c_encode(&k8c_type_pod_status, st, &out);
+	top_keys(out.buf + at, out.len - at, key_put, &now);
+	strbuf_setlen(&out, out.len - 1); /* the new status's closing brace */
+	struct nulls n = { &now, &out };
+	top_keys(was.buf, was.len, key_null, &n);
+	strbuf_addstr(&out, "}}");
+	hashmap_release(&now, NULL);
+	strbuf_release(&was);
+	return strbuf_detach(&out, NULL);
 }

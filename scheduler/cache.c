@@ -23,7 +23,9 @@ static void node_free(void *p)
 {
 	struct sched_node *n = p;
 	k8c_obj_unref(n->node);
-	hashmap_release(&n->owners, NULL);
+	for (size_t i = 0; i < n->n_owners; i++)
+		free(n->owners[i].uid);
+	free(n->owners);
 	free(n->ports);
 	free(n->name);
 	free(n);
@@ -74,6 +76,10 @@ void sched_cache_set_node(struct sched_cache *c, const struct k8c_node *node)
 	struct sched_node *n = node_entry(c, node->metadata.name);
 	k8c_obj_unref(n->node);
 	n->node = k8c_obj_ref(node);
+	n->ready = NULL;
+	for (size_t i = 0; i < node->status.n_conditions; i++)
+		if (streq_null(node->status.conditions[i].type, "Ready"))
+			n->ready = node->status.conditions[i].status;
 	sched_resources_from_list(&node->status.allocatable, &n->allocatable);
 	if (n->index == SIZE_MAX) {
 		ALLOC_GROW(c->nodes, c->n_nodes + 1, c->alloc_nodes);
@@ -95,6 +101,7 @@ void sched_cache_remove_node(struct sched_cache *c, const char *name)
 		n->index = SIZE_MAX;
 		k8c_obj_unref(n->node);
 		n->node = NULL;
+		n->ready = NULL;
 		/* pods still counted keep the entry; an empty one can go */
 		if (!n->n_pods)
 			node_free(hashmap_remove(&c->by_name, name));
@@ -103,15 +110,32 @@ void sched_cache_remove_node(struct sched_cache *c, const char *name)
 	sched_cache_unlock(c);
 }
 
-static void owner_adjust(struct sched_node *n, const char *owner, int delta)
+static struct sched_owner_count *owner_find(const struct sched_node *n, const char *uid,
+					    uint32_t hash)
 {
-	if (!owner)
+	for (size_t i = 0; i < n->n_owners; i++)
+		if (n->owners[i].hash == hash && !strcmp(n->owners[i].uid, uid))
+			return &n->owners[i];
+	return NULL;
+}
+
+static void owner_adjust(struct sched_node *n, const struct sched_podinfo *info, int delta)
+{
+	if (!info->owner_uid)
 		return;
-	intptr_t v = (intptr_t)hashmap_get(&n->owners, owner) + delta;
-	if (v > 0)
-		hashmap_put(&n->owners, owner, (void *)v);
-	else
-		hashmap_remove(&n->owners, owner);
+	struct sched_owner_count *o = owner_find(n, info->owner_uid, info->owner_hash);
+	if (!o && delta > 0) {
+		ALLOC_GROW(n->owners, n->n_owners + 1, n->alloc_owners);
+		o = &n->owners[n->n_owners++];
+		*o = (struct sched_owner_count){ xstrdup(info->owner_uid), info->owner_hash, 0 };
+	}
+	if (!o)
+		return;
+	o->pods += delta;
+	if (o->pods <= 0) {
+		free(o->uid);
+		*o = n->owners[--n->n_owners];
+	}
 }
 
 static void ports_add(struct sched_node *n, const struct sched_podinfo *info)
@@ -148,7 +172,7 @@ static void account(struct sched_cache *c, const char *name, const struct sched_
 		ports_remove(n, info);
 		n->n_pods--;
 	}
-	owner_adjust(n, info->owner_uid, delta);
+	owner_adjust(n, info, delta);
 	if (!n->n_pods && n->index == SIZE_MAX)
 		node_free(hashmap_remove(&c->by_name, name));
 }
@@ -233,7 +257,9 @@ bool sched_cache_has_pod(struct sched_cache *c, const char *uid)
 	return hashmap_contains(&c->pods, uid);
 }
 
-int64_t sched_node_owner_count(const struct sched_node *n, const char *owner_uid)
+int64_t sched_node_owner_count(const struct sched_node *n, const struct sched_podinfo *info)
 {
-	return owner_uid ? (intptr_t)hashmap_get(&n->owners, owner_uid) : 0;
+	const struct sched_owner_count *o =
+		info->owner_uid ? owner_find(n, info->owner_uid, info->owner_hash) : NULL;
+	return o ? o->pods : 0;
 }

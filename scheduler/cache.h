@@ -20,6 +20,13 @@
 #include "base/hashmap.h"
 #include "scheduler/podinfo.h"
 
+/* How many pods of one owner a node runs. */
+struct sched_owner_count {
+	char *uid;
+	uint32_t hash; /* hashmap_hash(uid): most lookups end on a hash mismatch */
+	int64_t pods;
+};
+
 /* What the cache knows of one node. */
 struct sched_node {
 	char *name;
@@ -29,7 +36,10 @@ struct sched_node {
 	struct sched_resources nonzero;     /* the same with the scoring defaults */
 	struct sched_port *ports;           /* host ports in use (with repeats) */
 	size_t n_ports, alloc_ports;
-	struct hashmap owners; /* owner uid -> (void *)(intptr_t)pods of it here */
+	/* pods per owner here: a node runs few owners, a scan beats hashing the uid per node */
+	struct sched_owner_count *owners;
+	size_t n_owners, alloc_owners;
+	const char *ready; /* status of the Ready condition (in node), NULL when none */
 	size_t index;          /* position in sched_cache.nodes while known */
 	size_t n_pods;
 };
@@ -77,7 +87,7 @@ void sched_cache_forget(struct sched_cache *c, const char *uid);
 /* With the lock held: true when the pod with this uid is counted somewhere (assumed or bound). */
 bool sched_cache_has_pod(struct sched_cache *c, const char *uid);
 
-/* With the lock held: pods of owner uid on node. */
-int64_t sched_node_owner_count(const struct sched_node *n, const char *owner_uid);
+/* With the lock held: pods on node of the owner info names (0 when it has none). */
+int64_t sched_node_owner_count(const struct sched_node *n, const struct sched_podinfo *info);
 
 #endif

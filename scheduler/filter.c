@@ -54,17 +54,13 @@ static bool filter_unschedulable(const struct sched_pod *p, const struct sched_n
 }
 
 /* The taint a node not Ready carries in Kubernetes (node lifecycle controller). */
-static bool condition_taint(const struct k8c_node *node, struct k8c_taint *ret)
+static bool condition_taint(const struct sched_node *n, struct k8c_taint *ret)
 {
-	const char *status = NULL;
-	for (size_t i = 0; i < node->status.n_conditions; i++)
-		if (streq_null(node->status.conditions[i].type, "Ready"))
-			status = node->status.conditions[i].status;
-	if (streq_null(status, "True"))
+	if (streq_null(n->ready, "True"))
 		return false;
 	*ret = (struct k8c_taint){
-		.key = streq_null(status, "False") ? "node.kubernetes.io/not-ready" :
-						       "node.kubernetes.io/unreachable",
+		.key = streq_null(n->ready, "False") ? "node.kubernetes.io/not-ready" :
+							 "node.kubernetes.io/unreachable",
 		.effect = "NoSchedule",
 	};
 	return true;
@@ -98,7 +94,7 @@ static bool filter_taints(const struct sched_pod *p, const struct sched_node *n,
 			return false;
 		}
 	struct k8c_taint implicit;
-	if (condition_taint(n->node, &implicit) && taint_blocks(p->pod, &implicit)) {
+	if (condition_taint(n, &implicit) && taint_blocks(p->pod, &implicit)) {
 		/* the explicit taint, when the node lifecycle controller has set it, came first */
 		taint_reason(r, &implicit);
 		return false;

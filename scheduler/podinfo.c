@@ -5,6 +5,8 @@
  */
 #include "scheduler/podinfo.h"
 
+#include "base/hashmap.h"
+
 #include "api/resource/quantity.h"
 
 static int64_t quantity_of(const struct k8c_strmap *list, const char *name, bool milli)
@@ -125,9 +127,12 @@ void sched_podinfo_init(struct sched_podinfo *ret, const struct k8c_pod *pod)
 	for (size_t i = 0; i < pod->spec.n_containers; i++)
 		add_ports(ret, &pod->spec.containers[i]);
 	const struct k8c_object_meta *m = &pod->metadata;
-	for (size_t i = 0; i < m->n_owner_references; i++)
-		if (m->owner_references[i].controller)
+	for (size_t i = 0; i < m->n_owner_references && !ret->owner_uid; i++)
+		if (m->owner_references[i].controller && m->owner_references[i].uid) {
+			/* the first controller reference, as metav1.GetControllerOf */
 			ret->owner_uid = xstrdup(m->owner_references[i].uid);
+			ret->owner_hash = hashmap_hash(ret->owner_uid);
+		}
 }
 
 void sched_podinfo_release(struct sched_podinfo *info)

@@ -33,6 +33,7 @@ struct sched_podinfo {
 	struct sched_port *ports;       /* owned */
 	size_t n_ports;
 	char *owner_uid; /* controller ownerReference uid, or NULL; owned */
+	uint32_t owner_hash; /* hashmap_hash(owner_uid), so scoring hashes it once per pod */
 };
 
 /* Default requests used for scoring only (schedutil.DefaultMilliCPURequest / MemoryRequest). */

@@ -100,7 +100,7 @@ size_t sched_score_pick(const struct sched_pod *p, struct sched_node *const *nod
 	for (size_t i = 0; i < n; i++) {
 		res[i] = sched_score_resources(p, nodes[i]);
 		aff[i] = preferred_affinity(p->pod, nodes[i]->node);
-		spread[i] = sched_node_owner_count(nodes[i], p->info.owner_uid);
+		spread[i] = sched_node_owner_count(nodes[i], &p->info);
 		taints[i] = intolerable_prefer_no_schedule(p->pod, nodes[i]->node);
 	}
 	int64_t max_aff = max_of(aff, n), max_spread = max_of(spread, n),

@@ -120,11 +120,41 @@ RSLIST_SUM(rslist_status_replicas, l->v[i]->status.replicas)
 RSLIST_SUM(rslist_ready, l->v[i]->status.ready_replicas)
 RSLIST_SUM(rslist_available, l->v[i]->status.available_replicas)
 
+/* in without the pod-template-hash label, sharing in's strings: free only out->items. */
+static void labels_without_hash(const struct k8c_strmap *in, struct k8c_strmap *out)
+{
+	out->items = xmalloc((in->n ? in->n : 1) * sizeof(*out->items));
+	out->n = 0;
+	out->alloc = in->n;
+	for (size_t i = 0; i < in->n; i++)
+		if (!streq_null(in->items[i].key, DEP_LABEL_HASH))
+			out->items[out->n++] = in->items[i];
+}
+
+/*
+ * The common case, cheaply: equal structs but for the hash label encode alike, so their
+ * canonical JSON (that encoding, the label dropped, empty objects pruned) is equal too.
+ */
+static bool same_but_hash(const struct k8c_pod_template_spec *a,
+			  const struct k8c_pod_template_spec *b)
+{
+	struct k8c_pod_template_spec x = *a, y = *b;
+
+	labels_without_hash(&a->metadata.labels, &x.metadata.labels);
+	labels_without_hash(&b->metadata.labels, &y.metadata.labels);
+	bool eq = k8c_equal(&k8c_type_pod_template_spec, &x, &y);
+	free(x.metadata.labels.items);
+	free(y.metadata.labels.items);
+	return eq;
+}
+
 bool dep_template_equal(const struct k8c_pod_template_spec *a,
 			const struct k8c_pod_template_spec *b)
 {
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 
+	if (same_but_hash(a, b))
+		return true;
 	dep_template_canonical(a, &x);
 	dep_template_canonical(b, &y);
 	bool eq = x.len == y.len && !memcmp(x.buf, y.buf, x.len);

@@ -86,16 +86,22 @@ static int mark_unknown(struct nodelifecycle *nlc, struct k8c_node *node, int64_
 	return 1;
 }
 
-/* One pass over node (a private copy of the cached one). */
-static int monitor(struct nodelifecycle *nlc, struct k8c_node *node,
-		   const struct k8c_lease *lease, const char *name)
+/*
+ * One pass over cached (the informer's object, never changed): a private copy is made only
+ * when a write is due, and *copy gets it (the caller frees it) so that node's pass can edit.
+ */
+static int monitor(struct nodelifecycle *nlc, const struct k8c_node *cached,
+		   const struct k8c_lease *lease, const char *name, struct k8c_node **copy)
 {
+	const struct k8c_node *node = cached;
 	int64_t now = time_now_ns();
 	pthread_mutex_lock(&nlc->lock);
 	struct nlc_node *e = node_entry(nlc, name); /* only this key's worker touches e */
 	bool overdue = node_health_observe(&e->health, node, lease, now, &nlc->health_cfg);
 	pthread_mutex_unlock(&nlc->lock);
-	int written = overdue ? mark_unknown(nlc, node, now) : 0;
+	if (overdue)
+		node = *copy = k8c_dup(&k8c_type_node, cached);
+	int written = overdue ? mark_unknown(nlc, *copy, now) : 0;
 	if (written < 0)
 		return written;
 	bool ready = is_ready(node);
@@ -107,8 +113,11 @@ static int monitor(struct nodelifecycle *nlc, struct k8c_node *node,
 			return -EAGAIN;
 		e->mark_pods = false;
 	}
-	if (written || !taints_reconcile(node, now))
+	if (written || taints_in_sync(node))
 		return 0;
+	if (!*copy)
+		node = *copy = k8c_dup(&k8c_type_node, cached);
+	taints_reconcile(*copy, now);
 	log_info("node lifecycle: node '%s': taints follow its conditions (Ready %s)", name,
 		 ready ? "True" : "not True");
 	return put(nlc, core_kind("nodes"), node, NULL, "the taints");
@@ -125,9 +134,9 @@ int nlc_monitor_sync(void *state, const char *key)
 		return 0;
 	}
 	struct k8c_lease *lease = k8c_informer_get_by_name(nlc->leases, NODE_LEASE_NAMESPACE, key);
-	struct k8c_node *node = k8c_dup(&k8c_type_node, cached);
-	int r = monitor(nlc, node, lease, key);
-	k8c_free(&k8c_type_node, node);
+	struct k8c_node *copy = NULL;
+	int r = monitor(nlc, cached, lease, key, &copy);
+	k8c_free(&k8c_type_node, copy);
 	k8c_obj_unref(lease);
 	k8c_obj_unref(cached);
 	return r;

@@ -124,6 +124,20 @@ static bool is_wanted(const struct want *w, size_t n, const struct k8c_taint *t)
 	return false;
 }
 
+bool taints_in_sync(const struct k8c_node *node)
+{
+	struct want w[ARRAY_SIZE(condition_taints) + 3];
+	size_t nw = wanted(node, w);
+	const struct k8c_node_spec *s = &node->spec;
+	for (size_t i = 0; i < s->n_taints; i++)
+		if (managed(node, &s->taints[i]) && !is_wanted(w, nw, &s->taints[i]))
+			return false;
+	for (size_t i = 0; i < nw; i++)
+		if (!taints_has(s->taints, s->n_taints, w[i].key, w[i].effect))
+			return false;
+	return true;
+}
+
 bool taints_reconcile(struct k8c_node *node, int64_t now_ns)
 {
 	struct want w[ARRAY_SIZE(condition_taints) + 3];

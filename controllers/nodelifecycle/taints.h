@@ -52,6 +52,8 @@ enum eviction taints_eviction(const struct k8c_toleration *tols, size_t n_tols,
  * the taints changed.
  */
 bool taints_reconcile(struct k8c_node *node, int64_t now_ns);
+/* True when taints_reconcile() would change nothing on node (a pure check, no copy needed). */
+bool taints_in_sync(const struct k8c_node *node);
 
 /* True when taints hold a taint with key and effect. */
 bool taints_has(const struct k8c_taint *taints, size_t n, const char *key, const char *effect);

@@ -20,7 +20,7 @@ struct manage_op {
 	struct rsc *c;
 	const struct k8c_replica_set *rs;
 	const char *key;
-	struct k8c_pod *pod_template; /* creations: the pod to POST */
+	struct strbuf pod_json;       /* creations: the pod to POST, encoded once */
 	struct k8c_pod **victims;     /* deletions */
 	pthread_mutex_t lock;
 	struct strbuf first_err;
@@ -60,7 +60,8 @@ static int create_one(void *arg, size_t i)
 	struct manage_op *op = arg;
 	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
 	struct strbuf name = STRBUF_INIT;
-	int r = apiwrite_create(op->c->client, op->c->pod_kind, op->pod_template, &name, NULL, &err);
+	int r = apiwrite_create_json(op->c->client, op->c->pod_kind, op->rs->metadata.namespace,
+				     &op->pod_json, &name, &err);
 
 	if (r == 0) {
 		if (op->c->rec)
@@ -123,9 +124,11 @@ static int manage_create(struct manage_op *op, int need)
 		return -EINVAL;
 	}
 	expectations_expect_creations(c->exp, op->key, need, time_mono_ns());
-	op->pod_template = pod_from_template(c, op->rs);
+	struct k8c_pod *pod = pod_from_template(c, op->rs);
+	k8c_encode(&k8c_type_pod, pod, &op->pod_json);
+	k8c_free(&k8c_type_pod, pod);
 	size_t ok = batch_slow_start((size_t)need, 1, create_one, op, &err);
-	k8c_free(&k8c_type_pod, op->pod_template);
+	strbuf_release(&op->pod_json);
 	/* Pods never created will never be seen: lower the expectations by them. */
 	for (size_t i = ok; i < (size_t)need; i++)
 		expectations_creation_observed(c->exp, op->key);
@@ -213,7 +216,8 @@ static int manage_delete(struct manage_op *op, struct k8c_pod *const *pods, size
 int replicaset_manage(struct rsc *c, const struct k8c_replica_set *rs, const char *key,
 		      struct k8c_pod *const *pods, size_t n, struct strbuf *err_msg)
 {
-	struct manage_op op = { .c = c, .rs = rs, .key = key, .first_err = STRBUF_INIT };
+	struct manage_op op = { .c = c, .rs = rs, .key = key, .first_err = STRBUF_INIT,
+				 .pod_json = STRBUF_INIT };
 	int64_t diff = (int64_t)n - replicaset_replicas(rs);
 	int r = 0;
 

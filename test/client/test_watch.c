@@ -7,6 +7,8 @@
 #include <stdatomic.h>
 
 #include "base/timeutil.h"
+#include "api/kinds.h"
+#include "api/types.gen.h"
 #include "client/watch.h"
 #include "test/client/fake_server.h"
 #include "test/ktest.h"
@@ -250,4 +252,91 @@ TEST(malformed_streams_are_errors)
 	k8c_watch_free(w);
 	k8c_client_free(c);
 	fake_server_stop(s);
+}
+
+/* With options.kind: the usual layout decoded from text, another one through a tree. */
+static void typed_handler(const struct fake_request *req, struct fake_reply *reply, void *ud)
+{
+	if (strstr(req->path, "broken")) {
+		fake_reply_add_chunk(reply, "{\"type\":\"ADDED\",\"object\":{\"metadata\":}\n");
+		return;
+	}
+	fake_reply_add_chunk(reply,
+			     "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\","
+			     "\"resourceVersion\":\"7\"},\"spec\":{\"nodeName\":\"n1\"}}}  \n"
+			     "{ \"object\": {\"metadata\":{\"name\":\"b\"},\"spec\":{\"priority\":"
+			     "\"high\"}}, \"type\": \"MODIFIED\" }\n"
+			     "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"metadata\":"
+			     "{\"resourceVersion\":\"9\"}}}\n");
+}
+
+struct typed_seen {
+	int n;
+	char names[4][8], nodes[4][8], rvs[4][8];
+	bool partial[4], tree[4];
+};
+
+static int on_typed(struct k8c_watch_event *ev, void *ud)
+{
+	struct typed_seen *s = ud;
+	const struct k8c_pod *pod = ev->typed;
+	if (s->n < 4) {
+		snprintf(s->names[s->n], 8, "%s", str_or_empty(pod->metadata.name));
+		snprintf(s->nodes[s->n], 8, "%s", str_or_empty(pod->spec.node_name));
+		snprintf(s->rvs[s->n], 8, "%s", str_or_empty(pod->metadata.resource_version));
+		s->partial[s->n] = ev->partial;
+		s->tree[s->n] = ev->object != NULL;
+	}
+	s->n++;
+	return 0;
+}
+
+TEST(typed_events_decode_from_text)
+{
+	struct fake_server *s = fake_server_start(typed_handler, NULL);
+	struct k8c_client *c = client_for(fake_server_url(s));
+	struct k8c_watch *w = k8c_watch_new(c);
+	struct typed_seen seen = { 0 };
+	struct k8c_watch_options o = { .path = "/api/v1/pods", .kind = k8c_kind_lookup("pods"),
+				       .fn = on_typed, .userdata = &seen };
+	CHECK_INT(k8c_watch_run(w, &o, NULL), K8C_WATCH_CLOSED);
+	REQUIRE(seen.n == 3);
+	CHECK_STR(seen.names[0], "a");
+	CHECK_STR(seen.nodes[0], "n1");
+	CHECK_STR(seen.rvs[0], "7");
+	CHECK(!seen.partial[0] && !seen.tree[0]);
+	CHECK_STR(seen.names[1], "b");
+	CHECK(seen.partial[1] && seen.tree[1]); /* a string priority is left out */
+	CHECK_STR(seen.rvs[2], "9");
+	CHECK(!seen.tree[2]);
+	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
+	o.path = "/broken";
+	seen.n = 0;
+	CHECK_INT(k8c_watch_run(w, &o, &err), -EPROTO);
+	CHECK_STR(err.message, "malformed watch event");
+	CHECK_INT(seen.n, 0);
+	k8c_status_error_release(&err);
+	k8c_watch_free(w);
+	k8c_client_free(c);
+	fake_server_stop(s);
+}
+
+TEST(event_split_wants_the_usual_layout)
+{
+	enum k8c_watch_event_type t;
+	const char *obj;
+	size_t n;
+	const char *line = "{\"type\":\"DELETED\",\"object\":{\"a\":1}}\r\n";
+	CHECK_INT(k8c_watch_event_split(line, strlen(line), &t, &obj, &n), 0);
+	CHECK_INT(t, K8C_WATCH_DELETED);
+	CHECK_INT(n, 7);
+	CHECK(!strncmp(obj, "{\"a\":1}", n));
+	static const char *const others[] = {
+		"{\"type\":\"ERROR\",\"object\":{}}", "{\"type\":\"ADDEDX\",\"object\":{}}",
+		"{\"type\":\"ADDED\",\"object\":", "{\"type\":\"ADDED\"}", "{\"type\":\"",
+		"{\"object\":{},\"type\":\"ADDED\"}", "",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+		CHECK_INT(k8c_watch_event_split(others[i], strlen(others[i]), &t, &obj, &n),
+			  -ENOENT);
 }

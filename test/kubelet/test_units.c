@@ -256,6 +256,13 @@ TEST(status_merge_patch_nulls_dropped_fields)
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(s, "podIP")), "1.1.1.1");
 	cJSON_Delete(j);
 	free(body);
+	struct k8c_pod_status none = { 0 };
+	body = status_merge_patch(&old, &none);
+	CHECK_STR(body, "{\"status\":{\"message\":null,\"phase\":null,\"podIP\":null}}");
+	free(body);
+	body = status_merge_patch(&none, &none);
+	CHECK_STR(body, "{\"status\":{}}");
+	free(body);
 }
 
 TEST(status_normalize_image)
