@@ -95,12 +95,25 @@ class Cluster:
     def wait_bound(self, name, timeout=10):
         return wait_for("pod %s to be bound" % name, lambda: self.node_of(name), timeout)
 
-    def wait_unschedulable(self, name, timeout=10):
-        def cond():
+    def wait_unschedulable(self, name, timeout=10, message=None):
+        """The pod's PodScheduled=False condition; with message, once it says that. The
+        pod and node watches are separate streams, so a first attempt may not have seen
+        the newest node yet (the pod is retried when it arrives): the message may settle
+        a moment later. On timeout the last condition seen is returned for the caller's
+        check to show."""
+        def unschedulable():
             for c in self.get_pod(name).get("status", {}).get("conditions", []):
                 if c["type"] == "PodScheduled" and c["status"] == "False":
                     return c
-        return wait_for("pod %s to be Unschedulable" % name, cond, timeout)
+        cond = wait_for("pod %s to be Unschedulable" % name, unschedulable, timeout)
+        if message is None:
+            return cond
+        try:
+            return wait_for("pod %s's message %r" % (name, message), lambda: (
+                lambda c: c if c and c.get("message") == message else None)(unschedulable()),
+                timeout)
+        except AssertionError:
+            return unschedulable() or cond
 
     def pods(self):
         st, body, _ = self.req("GET", NS + "/pods")
@@ -127,9 +140,10 @@ def test_resources(t, c):
     for n in ("n1", "n2", "n3"):
         c.node(n, cpu="2")
     c.pod("big", cpu="3")
-    cond = c.wait_unschedulable("big")
+    want_big = ("0/3 nodes are available: 3 Insufficient cpu.")
+    cond = c.wait_unschedulable("big", message=want_big)
     t.eq(cond.get("reason"), "Unschedulable", "reason")
-    t.eq(cond.get("message"), "0/3 nodes are available: 3 Insufficient cpu.", "message")
+    t.eq(cond.get("message"), want_big, "message")
     t.check(not c.node_of("big"), "the big pod stays Pending")
     ev = wait_for("a FailedScheduling event", lambda: [
         e for e in c.req("GET", NS + "/events")[1]["items"]
@@ -141,9 +155,10 @@ def test_resources(t, c):
     # mixed reasons, sorted as Kubernetes sorts them
     c.node("tainted", cpu="8", taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}])
     c.pod("big2", cpu="3")
-    cond = c.wait_unschedulable("big2")
-    t.eq(cond.get("message"), "0/4 nodes are available: 1 node(s) had untolerated taint "
-         "{dedicated: gpu}, 3 Insufficient cpu.", "mixed message")
+    want_big2 = ("0/4 nodes are available: 1 node(s) had untolerated taint "
+               "{dedicated: gpu}, 3 Insufficient cpu.")
+    cond = c.wait_unschedulable("big2", message=want_big2)
+    t.eq(cond.get("message"), want_big2, "mixed message")
 
 
 @with_cluster
@@ -191,9 +206,10 @@ def test_node_selector_and_affinity(t, c):
     c.pod("lt", affinity=req({"key": "gen", "operator": "Lt", "values": ["4"]}))
     t.eq(c.wait_bound("lt"), "hdd", "Lt")
     c.pod("none", affinity=req({"key": "disk", "operator": "In", "values": ["nvme"]}))
-    cond = c.wait_unschedulable("none")
-    t.eq(cond.get("message"), "0/3 nodes are available: 3 node(s) didn't match Pod's node "
-         "affinity/selector.", "no match message")
+    want_none = ("0/3 nodes are available: 3 node(s) didn't match Pod's node "
+               "affinity/selector.")
+    cond = c.wait_unschedulable("none", message=want_none)
+    t.eq(cond.get("message"), want_none, "no match message")
     for i in range(6):
         c.pod("pref%d" % i, affinity={"nodeAffinity": {
             "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -210,10 +226,11 @@ def test_taints_and_tolerations(t, c):
     c.node("notready", ready="False")
     c.node("cordoned", unschedulable=True)
     c.pod("plain")
-    cond = c.wait_unschedulable("plain")
-    t.eq(cond.get("message"), "0/4 nodes are available: 1 node(s) had untolerated taint "
-         "{dedicated: gpu}, 1 node(s) had untolerated taint {maint: }, 1 node(s) had "
-         "untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable.",
+    want_plain = ("0/4 nodes are available: 1 node(s) had untolerated taint "
+               "{dedicated: gpu}, 1 node(s) had untolerated taint {maint: }, 1 node(s) had "
+               "untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable.")
+    cond = c.wait_unschedulable("plain", message=want_plain)
+    t.eq(cond.get("message"), want_plain,
          "message")
     c.pod("tol", tolerations=[{"key": "dedicated", "operator": "Equal", "value": "gpu",
                                "effect": "NoSchedule"}])
@@ -232,9 +249,10 @@ def test_host_ports(t, c):
     c.pod("p1", host_port=8080)
     t.eq(c.wait_bound("p1"), "only", "first pod")
     c.pod("p2", host_port=8080)
-    cond = c.wait_unschedulable("p2")
-    t.eq(cond.get("message"), "0/1 nodes are available: 1 node(s) didn't have free ports "
-         "for the requested pod ports.", "port conflict message")
+    want_p2 = ("0/1 nodes are available: 1 node(s) didn't have free ports "
+               "for the requested pod ports.")
+    cond = c.wait_unschedulable("p2", message=want_p2)
+    t.eq(cond.get("message"), want_p2, "port conflict message")
     c.pod("p3", host_port=8081)
     t.eq(c.wait_bound("p3"), "only", "another port fits")
 
