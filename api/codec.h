@@ -62,6 +62,21 @@ void k8c_copy(const struct k8c_type *t, void *dst, const void *src);
 /* Returns a newly allocated deep copy of src. */
 void *k8c_dup(const struct k8c_type *t, const void *src);
 
+/*
+ * Packing (codec_pack.c): a read-only copy of an object whose strings, lists,
+ * maps and sub-structs all live in one arena, for caches that hold many.
+ * k8c_pack_size() is the arena's size for obj (a struct of type t).
+ * k8c_pack() copies src into dst (t->size bytes) with every member pointing
+ * into arena (k8c_pack_size bytes, 8-byte aligned); free-form JSON trees are
+ * moved, not copied (src's are set NULL), so src is then released as usual.
+ * A packed object must never be changed or given to k8c_release(): release
+ * it with k8c_release_packed(), which frees the moved JSON trees, then free
+ * the memory of dst and arena. Pure; thread-safe on distinct objects.
+ */
+size_t k8c_pack_size(const struct k8c_type *t, const void *obj);
+void k8c_pack(const struct k8c_type *t, void *dst, void *src, void *arena);
+void k8c_release_packed(const struct k8c_type *t, void *obj);
+
 /* True when a and b encode to the same JSON. */
 bool k8c_equal(const struct k8c_type *t, const void *a, const void *b);
 

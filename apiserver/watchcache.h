@@ -4,8 +4,8 @@
  * storage watch on "/registry/". GET, LIST and WATCH are served from here.
  *
  * Each object version is a struct cache_obj: immutable once published,
- * reference-counted, holding the object's JSON with its resourceVersion
- * already in place, so every reader and every watcher shares the same bytes
+ * reference-counted, one allocation holding the object's JSON with its
+ * resourceVersion already in place (and its key, labels and fields), so every reader and every watcher shares the same bytes
  * (an event is serialized once, whatever the number of watchers).
  *
  * Thread-safety: every function may be called from any thread.

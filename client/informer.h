@@ -55,7 +55,8 @@ const struct k8c_type *k8c_obj_type(const void *obj);
  * Decodes json (an object of kind k) non-strictly into a new shared object
  * (count 1), filling kind and apiVersion when json lacks them (list items).
  * Never fails: fields of the wrong type are left out, and *ret_partial (may
- * be NULL) tells whether that happened. Thread-safe.
+ * be NULL) tells whether that happened. The object is packed (k8c_pack: one
+ * allocation, read-only like every shared object). Thread-safe.
  */
 void *k8c_obj_decode(const struct k8c_kind *k, const struct cJSON *json, bool *ret_partial);
 /*

@@ -2,7 +2,8 @@
  * obj.c - shared, reference-counted typed objects (see informer.h): a small
  * header holding the count and the type sits just before the struct the
  * caller sees, so an object is one allocation and k8c_obj_unref() knows how
- * to free it without being told its kind.
+ * to free it without being told its kind. Decoded objects (the informers'
+ * caches) are packed: struct and contents in that one allocation too.
  */
 #include <stdatomic.h>
 
@@ -15,7 +16,14 @@ struct obj_header {
 	/* max_align_t alignment keeps the object after the header aligned for any member */
 	_Alignas(max_align_t) atomic_long refs;
 	const struct k8c_type *type;
+	bool packed; /* k8c_pack()ed into the allocation after the struct */
 };
+
+/* Where a packed object's arena starts after its struct. */
+static size_t arena_offset(const struct k8c_type *t)
+{
+	return (t->size + 7) & ~(size_t)7;
+}
 
 static struct obj_header *header_of(const void *obj)
 {
@@ -44,7 +52,10 @@ void k8c_obj_unref(const void *obj)
 	struct obj_header *h = header_of(obj);
 	if (atomic_fetch_sub_explicit(&h->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	k8c_release(h->type, h + 1);
+	if (h->packed)
+		k8c_release_packed(h->type, h + 1);
+	else
+		k8c_release(h->type, h + 1);
 	free(h);
 }
 
@@ -72,6 +83,20 @@ void k8c_obj_key(const void *obj, struct strbuf *out)
 	strbuf_addstr(out, o->metadata.name ? o->metadata.name : "");
 }
 
+/* A packed copy of o (an unshared object of k8c_obj_new), which is released. */
+static void *pack(void *o)
+{
+	const struct k8c_type *t = header_of(o)->type;
+	size_t at = arena_offset(t);
+	struct obj_header *h = xmalloc(sizeof(*h) + at + k8c_pack_size(t, o));
+	atomic_init(&h->refs, 1);
+	h->type = t;
+	h->packed = true;
+	k8c_pack(t, h + 1, o, (char *)(h + 1) + at);
+	k8c_obj_unref(o);
+	return h + 1;
+}
+
 /* list items carry no kind/apiVersion; every cached object should, as in an event */
 static void *fill_kind(const struct k8c_kind *k, struct k8c_object *o, int r,
 		       bool *ret_partial)
@@ -82,7 +107,7 @@ static void *fill_kind(const struct k8c_kind *k, struct k8c_object *o, int r,
 		o->api_version = xstrdup(k->group_version);
 	if (ret_partial)
 		*ret_partial = r < 0;
-	return o;
+	return pack(o);
 }
 
 void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_partial)
