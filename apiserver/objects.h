@@ -65,6 +65,14 @@ enum api_update_mode {
 void api_update_object(struct api_request *r, enum api_update_mode mode, api_mutate_fn mutate,
 		       void *ctx);
 
+/*
+ * Clears the resourceVersion of obj, a copy of the current object that an api_mutate_fn
+ * changes on the server's own behalf (deletion marks, bindings): it must not act as the
+ * client's precondition, so that a concurrent write is retried, not answered 409, as
+ * Kubernetes' GuaranteedUpdate does for them.
+ */
+void api_forget_rv(void *obj);
+
 /* Writes a new object (create): answers 201 with it, or the error. */
 void api_create_object(struct api_request *r, void *obj);
 

@@ -205,6 +205,13 @@ static enum attempt_result write_update(struct api_request *r, const struct cach
 	return res;
 }
 
+void api_forget_rv(void *obj)
+{
+	struct k8c_object_meta *m = &k8c_object_of(obj)->metadata;
+	free(m->resource_version);
+	m->resource_version = NULL;
+}
+
 /* Checks the resourceVersion the client named, if any. Answers 409 and returns -1 when stale. */
 static int check_precondition(struct api_request *r, const void *obj,
 			      const struct cache_obj *cur_o, bool *named)

@@ -126,6 +126,7 @@ static void *mark_for_deletion(struct api_request *r, const void *cur, void *ctx
 	const struct delete_plan *plan = ctx;
 	const struct k8c_kind *k = r->kind;
 	void *obj = k8c_dup(k->type, cur);
+	api_forget_rv(obj); /* DeleteOptions.preconditions were checked already */
 	struct k8c_object_meta *m = &k8c_object_of(obj)->metadata;
 	int64_t grace = is_pod(k) ? pod_grace(obj, plan) : 0;
 	int64_t when = time_now_ns() + grace * K8C_NSEC_PER_SEC;

@@ -29,6 +29,7 @@ static void *bind_pod(struct api_request *r, const void *cur, void *ctx)
 		return NULL;
 	}
 	struct k8c_pod *np = k8c_dup(&k8c_type_pod, cur);
+	api_forget_rv(np);
 	np->spec.node_name = xstrdup(b->target.name);
 	struct k8c_pod_condition *c = NULL;
 	for (size_t i = 0; i < np->status.n_conditions && !c; i++)

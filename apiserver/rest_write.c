@@ -39,6 +39,10 @@ static void *finalize_namespace(struct api_request *r, const void *cur, void *bo
 {
 	struct k8c_namespace *ns = k8c_dup(r->kind->type, cur);
 	k8c_object_field_copy(r->kind, ns, body, "spec");
+	/* the body's resourceVersion, if any, is the precondition (an update of the object) */
+	free(ns->metadata.resource_version);
+	ns->metadata.resource_version =
+		xstrdup(((const struct k8c_namespace *)body)->metadata.resource_version);
 	return ns;
 }
 

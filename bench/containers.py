@@ -131,12 +131,12 @@ def k8c_round(c, d, node, name, replicas):
 
 
 def remove_deployment(c, d, node, name):
-    """Deletes the Deployment (its ReplicaSet and pods follow, in the background as kubectl
-    deletes) and waits for the containers. Foreground here once stalled for 120 s in a
-    sanitizer build (the owner kept its foregroundDeletion finalizer, no dependent was
-    deleted): a garbage-collector race not found yet; gc-controllers tests foreground."""
-    benchlib.request(c.url, "DELETE", "/apis/apps/v1/namespaces/default/deployments/" + name,
-                     {"propagationPolicy": "Background"})
+    """Deletes the Deployment (its ReplicaSet and pods follow) and waits for the containers."""
+    st, body, _ = benchlib.request(c.url, "DELETE",
+                                   "/apis/apps/v1/namespaces/default/deployments/" + name,
+                                   {"propagationPolicy": "Foreground"})
+    if st not in (200, 202):
+        raise RuntimeError("deleting deployment %s: HTTP %s %r" % (name, st, body))
     wait_gone(d, "%s=%s" % (NODE_LABEL, node))
 
 

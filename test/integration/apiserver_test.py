@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -303,6 +304,50 @@ class Tests:
         self.req("POST", DEPLOY, deployment("orph"))
         st, d, _ = self.req("DELETE", DEPLOY + "/orph?propagationPolicy=Orphan")
         t.check("orphan" in d["metadata"].get("finalizers", []), "orphan finalizer", d["metadata"])
+
+    def hammered(self, path, fn):
+        """Runs fn() while another connection keeps patching an annotation of the object at
+        path (as controllers and kubelets write beside a deletion or a binding)."""
+        stop, writes = threading.Event(), [0]
+
+        def writer():
+            u = urllib.parse.urlparse(self.srv.url)
+            c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+            while not stop.is_set():
+                body = json.dumps({"metadata": {"annotations": {"n": str(writes[0])}}})
+                c.request("PATCH", path, body, {"Content-Type": "application/merge-patch+json"})
+                c.getresponse().read()
+                writes[0] += 1
+            c.close()
+        th = threading.Thread(target=writer)
+        th.start()
+        try:
+            wait_for("concurrent writes to start", lambda: writes[0] > 2)
+            return fn()
+        finally:
+            stop.set()
+            th.join()
+
+    def test_server_writes_retry_conflicts(self):
+        """Deletion marks and bindings are the server's own read-modify-writes: a concurrent
+        write makes them retry (Kubernetes' GuaranteedUpdate), never answer 409, unless the
+        client named a precondition."""
+        t = self.t
+        for i in range(5):
+            self.req("POST", DEPLOY, deployment("race%d" % i))
+            st, d, _ = self.hammered(DEPLOY + "/race%d" % i, lambda: self.req(
+                "DELETE", DEPLOY + "/race%d" % i, {"propagationPolicy": "Foreground"}))
+            t.eq(st, 200, "foreground delete beside concurrent writes (%d)" % i)
+            self.req("POST", PODS, pod("racebind%d" % i))
+            b = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "racebind%d" % i},
+                 "target": {"apiVersion": "v1", "kind": "Node", "name": "node-1"}}
+            st, _, _ = self.hammered(PODS + "/racebind%d" % i, lambda: self.req(
+                "POST", PODS + "/racebind%d/binding" % i, b))
+            t.eq(st, 201, "binding beside concurrent writes (%d)" % i)
+        st, cur, _ = self.req("GET", DEPLOY + "/race0")
+        st, _, _ = self.req("DELETE", DEPLOY + "/race0", {"preconditions": {
+            "resourceVersion": str(int(cur["metadata"]["resourceVersion"]) - 1)}})
+        t.eq(st, 409, "a stale resourceVersion precondition still answers 409")
 
     def test_namespaces(self):
         t = self.t
