@@ -453,7 +453,7 @@ static bool sync_terminating(struct pod_worker *w, const struct k8c_pod *pod, bo
 	return removed || !pod;
 }
 
-bool sync_pod(struct pod_worker *w, struct k8c_pod *pod, bool removed)
+bool sync_pod(struct pod_worker *w, const struct k8c_pod *pod, bool removed)
 {
 	struct observed_pod obs;
 	int r = observed_pod_read(w->dc, w->k->node_name, w->uid, &obs);

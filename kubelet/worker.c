@@ -9,6 +9,7 @@
 #include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/informer.h"
 #include "client/recorder.h"
 #include "kubelet/cond.h"
 #include "kubelet/prober.h"
@@ -77,11 +78,11 @@ static void *worker_main(void *arg)
 			break;
 		w->dirty = false;
 		w->wake_ns = 0;
-		struct k8c_pod *pod = w->pod ? k8c_dup(&k8c_type_pod, w->pod) : NULL;
+		const struct k8c_pod *pod = w->pod ? k8c_obj_ref(w->pod) : NULL;
 		bool removed = w->removed;
 		pthread_mutex_unlock(&w->lock);
 		bool done = sync_pod(w, pod, removed);
-		k8c_free(&k8c_type_pod, pod);
+		k8c_obj_unref(pod);
 		pthread_mutex_lock(&w->lock);
 		if (done) {
 			w->done = true;
@@ -99,7 +100,7 @@ struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const stru
 	w->uid = xstrdup(uid);
 	pthread_mutex_init(&w->lock, NULL);
 	cond_init_mono(&w->cond);
-	w->pod = pod ? k8c_dup(&k8c_type_pod, pod) : NULL;
+	w->pod = pod ? k8c_obj_ref(pod) : NULL;
 	w->removed = !pod;
 	w->dirty = true;
 	int64_t base = k->cfg->backoff_base_ms * K8C_NSEC_PER_MSEC;
@@ -119,15 +120,16 @@ struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const stru
 
 void pod_worker_update(struct pod_worker *w, const struct k8c_pod *pod, bool wake)
 {
-	struct k8c_pod *copy = k8c_dup(&k8c_type_pod, pod);
+	const struct k8c_pod *newer = k8c_obj_ref(pod), *older;
 	pthread_mutex_lock(&w->lock);
-	k8c_free(&k8c_type_pod, w->pod);
-	w->pod = copy;
+	older = w->pod;
+	w->pod = newer;
 	if (wake) {
 		w->dirty = true;
 		pthread_cond_signal(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);
+	k8c_obj_unref(older);
 }
 
 void pod_worker_remove(struct pod_worker *w)
@@ -166,7 +168,7 @@ void pod_worker_free(struct pod_worker *w)
 		free(w->memos[i].message);
 	}
 	free(w->memos);
-	k8c_free(&k8c_type_pod, w->pod);
+	k8c_obj_unref(w->pod);
 	k8c_release(&k8c_type_pod_status, &w->published);
 	k8c_release(&k8c_type_pod_status, &w->written);
 	pthread_cond_destroy(&w->cond);

@@ -20,13 +20,13 @@ struct kubelet;
 struct pod_worker;
 
 /*
- * Starts the worker of pod uid. pod (copied; NULL for an orphan) is the
- * version to sync. Returns the worker.
+ * Starts the worker of pod uid. pod (an informer object, referenced with
+ * k8c_obj_ref(); NULL for an orphan) is the version to sync. Returns the worker.
  */
 struct pod_worker *pod_worker_new(struct kubelet *k, const char *uid, const struct k8c_pod *pod);
 /*
- * Hands the worker a new version of its pod (copied), and wakes it when wake is set.
- * A version that differs only in what the worker does not act on (its status) must
+ * Hands the worker a new version of its pod (an informer object, referenced), and
+ * wakes it when wake is set. A version that differs only in what the worker does not act on (its status) must
  * still be handed over unwoken: the next sync computes the status from it (startTime
  * and transition times are kept from what the API holds).
  */

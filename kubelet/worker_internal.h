@@ -30,7 +30,8 @@ struct pod_worker {
 	pthread_cond_t cond;
 
 	/* under lock */
-	struct k8c_pod *pod; /* the newest version (owned), NULL for an orphan */
+	const struct k8c_pod *pod; /* the newest version (a reference to the informer's
+				    * read-only object), NULL for an orphan */
 	bool removed;	     /* the pod object is gone from the API */
 	bool dirty;	     /* sync again as soon as possible */
 	bool stop;	     /* kubelet shutdown */
@@ -58,7 +59,7 @@ struct pod_worker {
  * policy and back-off, then the status. Returns true when the worker has
  * nothing left to do (everything of a removed pod is gone).
  */
-bool sync_pod(struct pod_worker *w, struct k8c_pod *pod, bool removed);
+bool sync_pod(struct pod_worker *w, const struct k8c_pod *pod, bool removed);
 
 /*
  * Kills what runs of the pod (SIGTERM, SIGKILL after grace_s), removes its
