@@ -8,7 +8,8 @@ scheduler's binds/s (from when each pod was seen bound), the API server's p50/p9
 the run (its /metrics histograms), and every process's RSS and CPU time.
 
 K8C_BENCH_DENSITY=NODES:DEPLOYMENTS:REPLICAS changes the size. With K8C_BENCH_PROFILE=DIR set, `perf record -g` follows each process during the measured run
-and DIR gets a perf.data and a flat report per process.
+and DIR gets a perf.data and a flat report per process. With K8C_BENCH_SMAPS=DIR set, DIR gets
+each process's /proc/PID/smaps and status at the end of the run (where the RSS is).
 Writes OUT/density.json.
 """
 import os
@@ -85,6 +86,19 @@ def profile_reports(out, perfs):
                            stdout=f, stderr=subprocess.DEVNULL)
 
 
+def save_smaps(procs):
+    """Copies each process's smaps and status (when K8C_BENCH_SMAPS names a folder)."""
+    out = os.environ.get("K8C_BENCH_SMAPS")
+    if not out:
+        return
+    os.makedirs(out, exist_ok=True)
+    for name, pid in procs:
+        for what in ("smaps", "status"):
+            with open("/proc/%d/%s" % (pid, what)) as src, \
+                    open(os.path.join(out, "%s.%s" % (name, what)), "w") as dst:
+                dst.write(src.read())
+
+
 def measure(a, c, deployments, replicas):
     procs = c.processes()
     load = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -96,6 +110,7 @@ def measure(a, c, deployments, replicas):
                   "--timeout", "60" if a.quick else "300"])
     if perfs:
         profile_reports(prof_dir, perfs)
+    save_smaps(procs)
     after = cluster.duration_buckets(c.url, by_resource=True)
     j["cpu_seconds"] = {name: round(cpu_seconds(pid) - cpu0[name], 2) for name, pid in procs}
     j["rss_kib"] = {name: rss_kib(pid) for name, pid in procs}
