@@ -1,13 +1,19 @@
 /*
  * http.h - the API server's HTTP layer on libmicrohttpd.
  *
- * Model: one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
- * handler may block (waiting for a group commit, or for the watch cache to
- * catch up) without stalling other clients; watch streams are written by the
- * server's pusher threads instead (http_respond_push). A request's body
- * is collected whole (up to HTTP_MAX_BODY bytes; larger ones are answered 413
- * without being kept in memory) and then the handler runs once. It must
- * answer exactly once with http_respond*(), from the calling thread.
+ * Model: a fixed set of event threads serve every connection from epoll
+ * (HTTP_EVENT_THREADS in http.c), and run each request's handler on the
+ * connection's event thread, so an idle connection costs no thread and a
+ * request no hand-over between threads. A handler may wait for a moment
+ * (for a group commit, for etcd, for the watch cache to catch up), holding
+ * up that thread's other connections meanwhile; requests the server says are
+ * long (http_long_fn: lists, pod logs) run on worker threads instead, with
+ * their connections suspended until they have answered. Watch streams are
+ * written by the server's pusher threads (http_respond_push), pod log streams
+ * by a thread each (http_respond_stream). A request's body is collected whole
+ * (up to HTTP_MAX_BODY bytes; larger ones are answered 413 without being kept
+ * in memory) and then the handler runs once. It must answer exactly once with
+ * http_respond*(), from the calling thread.
  */
 #ifndef K8C_APISERVER_HTTP_H
 #define K8C_APISERVER_HTTP_H
@@ -23,6 +29,7 @@
 #define HTTP_MAX_BODY_DRAIN (64 * 1024 * 1024)
 
 struct MHD_Connection;
+struct MHD_Response;
 struct http_server;
 
 struct http_request {
@@ -37,6 +44,9 @@ struct http_request {
 	bool http11;      /* HTTP/1.1: a stream of unknown length is chunked */
 	int64_t start_ns; /* monotonic, when the request arrived */
 	int status;       /* the status code answered, for metrics */
+	/* the HTTP layer's */
+	bool on_worker;              /* the handler runs on a worker thread */
+	struct MHD_Response *answer; /* a worker's answer, queued once the connection resumes */
 };
 
 /* The value of query parameter name (URL-decoded, borrowed), or NULL. */
@@ -52,10 +62,10 @@ void http_respond_buf(struct http_request *r, int code, const char *content_type
 		      struct strbuf *sb);
 
 /*
- * A streamed (chunked) answer pulled by the connection's own thread (pod
- * logs). read() fills at most max bytes of buf and returns how many, or
- * HTTP_STREAM_END to finish, or HTTP_STREAM_ERROR to abort the connection; it
- * runs on the connection's thread and may block (it should wake at least
+ * A streamed (chunked) answer pulled from a blocking source (pod logs) by
+ * a thread of the stream's own. read() fills at most max bytes of buf and
+ * returns how many, or HTTP_STREAM_END to finish, or HTTP_STREAM_ERROR to
+ * abort the connection; it runs on the stream's thread and may block (it should wake at least
  * every second and return 0 if it has nothing, so that a client that went
  * away is noticed). release() frees ctx once the stream is over, whatever
  * the reason. For many long-lived streams (watches) use a pushed stream.
@@ -94,8 +104,8 @@ struct http_push_ops {
 	int (*fill)(void *ctx, struct http_out *out);
 	/*
 	 * Frees ctx once the stream is over, whatever the reason; no fill() and
-	 * no http_push_wake() may follow. Runs on the pusher thread, or on the
-	 * connection's thread if the stream never started.
+	 * no http_push_wake() may follow. Runs on the pusher thread, or on an
+	 * event thread if the stream never started.
 	 */
 	void (*release)(void *ctx);
 };
@@ -119,18 +129,24 @@ void http_out_add_ref(struct http_out *out, const void *data, size_t len, void (
 
 /* Called once per complete request (body collected); must answer it. */
 typedef void (*http_handler_fn)(void *ctx, struct http_request *r);
+/*
+ * True when r may take long (a list of thousands of objects, a proxied log):
+ * its handler then runs on a worker thread rather than on the event thread.
+ */
+typedef bool (*http_long_fn)(void *ctx, const struct http_request *r);
 
 /*
  * Starts serving on bind_address:port (port 0 picks a free one; see
  * http_server_port). Returns 0 and the server, or a negative errno.
  */
-int http_server_start(const char *bind_address, int port, http_handler_fn handler, void *ctx,
-		      struct http_server **ret_server);
+int http_server_start(const char *bind_address, int port, http_handler_fn handler,
+		      http_long_fn long_running, void *ctx, struct http_server **ret_server);
 /* The port actually listened on. */
 int http_server_port(const struct http_server *s);
 /*
- * Stops accepting, waits for every connection thread to finish (pushed
- * streams must have been told to end first), stops the pusher, frees s. NULL-safe.
+ * Answers new requests 503, waits for the running handlers, ends every
+ * stream still open (pushed streams should have been told to end first, so
+ * that they end cleanly), stops serving, frees s. NULL-safe.
  */
 void http_server_stop(struct http_server *s);
 

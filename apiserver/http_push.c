@@ -1,12 +1,12 @@
 /*
  * http_push.c - pushed streams and the pusher thread; see http.h and http_push.h.
  *
- * Why: with a thread per connection, every event woke every watch's thread
+ * Why: with a thread per stream, every event woke every watch's thread
  * (a futex wake, two context switches, a poll and a send each): with 1,000
  * watches that was ~50 µs of CPU per event per watch, and the thread
  * delivering events held the watch cache's lock through 1,000 wake-ups.
- * Now a connection's thread, once its stream's headers are sent, hands the
- * socket to the pusher and sleeps until the stream is over; the pusher
+ * Now, once a stream's headers are sent, its connection is suspended and
+ * its socket handed to the pusher until the stream is over; the pusher
  * writes each stream's pending events as one chunk with one sendmsg(), so
  * the cost per event per watch is its share of a system call, and a busy
  * moment batches more events per call instead of queueing wake-ups.
@@ -14,7 +14,7 @@
  * libmicrohttpd sends the answer's headers before it first asks a
  * callback response for data, and writes the closing chunk when the
  * callback says the stream ended: so the chunks in between are ours to
- * write, on the socket it reports, while its thread waits in the callback.
+ * write, on the socket it reports, while the connection is suspended.
  */
 #include "apiserver/http_push.h"
 
@@ -22,9 +22,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,23 +34,21 @@
 #define IOV_BATCH 256
 
 struct http_push {
+	struct http_server *server;
 	struct http_pusher *pu;
 	struct MHD_Connection *conn;
 	const struct http_push_ops *ops;
 	void *ctx;
 	int fd;
 	bool chunked;
-	bool started; /* the connection's thread: the callback ran */
+	bool started; /* libmicrohttpd's thread: the callback ran */
 	/* the pusher thread's */
 	struct http_out out;
 	bool tracked, ending, blocked, done, failed;
 	size_t index; /* in pu->streams, when tracked */
 	/* pu->lock */
 	bool registered, queued;
-	/* lock: handing the stream back to the connection's thread */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool over;
+	atomic_bool over; /* handed back: the connection resumes and the callback ends it */
 };
 
 struct push_list {
@@ -110,7 +108,7 @@ void http_push_wake(struct http_push *p)
 		signal_pusher(pu);
 }
 
-/* The stream is over: release its owner's state; the connection's thread gets it back later. */
+/* The stream is over: release its owner's state; the connection gets it back later. */
 static void finish(struct http_pusher *pu, struct http_push *p, bool failed)
 {
 	if (p->done)
@@ -213,7 +211,7 @@ static void on_socket(struct http_pusher *pu, struct http_push *p, uint32_t even
 	}
 }
 
-/* Hands the finished streams back to their connection threads (which then free them). */
+/* Hands the finished streams back to their connections (whose responses then free them). */
 static void reap(struct http_pusher *pu)
 {
 	for (size_t i = 0; i < pu->finished.n; i++) {
@@ -232,10 +230,8 @@ static void reap(struct http_pusher *pu)
 			}
 		}
 		pthread_mutex_unlock(&pu->lock);
-		pthread_mutex_lock(&p->lock);
-		p->over = true;
-		pthread_cond_signal(&p->cond);
-		pthread_mutex_unlock(&p->lock); /* p may be freed from here on */
+		atomic_store(&p->over, true);
+		http_resume(p->server, p->conn); /* p may be freed from here on */
 	}
 	pu->finished.n = 0;
 }
@@ -292,6 +288,10 @@ static void *pusher_main(void *arg)
 			pthread_mutex_unlock(&pu->lock);
 		}
 	} while (turn(pu));
+	/* stopping: the last turn took every stream registered before; end them all */
+	for (size_t i = 0; i < pu->streams.n; i++)
+		finish(pu, pu->streams.items[i], true);
+	reap(pu);
 	return NULL;
 }
 
@@ -329,6 +329,12 @@ void http_pusher_stop(struct http_pusher *pu)
 	pthread_mutex_unlock(&pu->lock);
 	signal_pusher(pu);
 	pthread_join(pu->thread, NULL);
+}
+
+void http_pusher_free(struct http_pusher *pu)
+{
+	if (!pu)
+		return;
 	close(pu->ep);
 	close(pu->efd);
 	pthread_mutex_destroy(&pu->lock);
@@ -339,25 +345,15 @@ void http_pusher_stop(struct http_pusher *pu)
 	free(pu);
 }
 
-/* Gives p's socket to the pusher; false (p released) when that is not possible. */
+/* Gives p's socket (p->fd) to the pusher; false (p released) when that is not possible. */
 static bool hand_over(struct http_push *p)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(p->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	struct epoll_event ev = { .events = EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = p };
-	int zero = 0, one = 1;
 
-	if (!ci) {
-		p->ops->release(p->ctx);
-		return false;
-	}
-	p->fd = ci->connect_fd;
-	/* libmicrohttpd may have corked the socket for the body it expects to send itself */
-	setsockopt(p->fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
-	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	http_uncork(p->fd);
 	/* under the lock: a stream the pusher ends at once is not reaped before it is registered */
 	pthread_mutex_lock(&p->pu->lock);
-	bool ok = epoll_ctl(p->pu->ep, EPOLL_CTL_ADD, p->fd, &ev) == 0;
+	bool ok = !p->pu->stopping && epoll_ctl(p->pu->ep, EPOLL_CTL_ADD, p->fd, &ev) == 0;
 	p->registered = ok;
 	bool sig = enqueue_ready(p->pu, p); /* a first fill: what was queued before */
 	pthread_mutex_unlock(&p->pu->lock);
@@ -370,44 +366,31 @@ static bool hand_over(struct http_push *p)
 }
 
 /*
- * Gives back the stack pages wholly below the caller's frame, which handling
- * the request touched and a parked connection thread no longer needs: below
- * the stack pointer nothing is live (the margin covers the red zone and the
- * wait that follows); a page used again later is simply faulted in afresh.
+ * libmicrohttpd's content callback: the first call hands the stream to the
+ * pusher, with the connection suspended; the call after its resumption ends it.
  */
-static void drop_stack_below_here(void)
-{
-	pthread_attr_t a;
-	void *lo;
-	size_t size;
-	char here;
-
-	if (pthread_getattr_np(pthread_self(), &a))
-		return;
-	int r = pthread_attr_getstack(&a, &lo, &size);
-	pthread_attr_destroy(&a);
-	uintptr_t end = ((uintptr_t)&here - 1024) & ~(uintptr_t)4095;
-	if (!r && end > (uintptr_t)lo)
-		madvise(lo, end - (uintptr_t)lo, MADV_DONTNEED);
-}
-
-/* libmicrohttpd's content callback: runs once, on the connection's thread, for the whole stream. */
 static ssize_t push_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct http_push *p = cls;
 
 	(void)pos, (void)buf, (void)max;
-	if (p->started) /* not reached: the first call returns the end */
-		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (p->started)
+		return !atomic_load(&p->over) ? 0 :
+		       p->failed ? MHD_CONTENT_READER_END_WITH_ERROR :
+				   MHD_CONTENT_READER_END_OF_STREAM;
 	p->started = true;
-	if (!hand_over(p))
+	p->fd = http_connection_fd(p->conn);
+	if (p->fd < 0) {
+		p->ops->release(p->ctx);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
-	drop_stack_below_here();
-	pthread_mutex_lock(&p->lock);
-	while (!p->over)
-		pthread_cond_wait(&p->cond, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-	return p->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	http_suspend(p->server, p->conn); /* before the pusher can resume it */
+	if (!hand_over(p)) {
+		p->failed = true;
+		atomic_store(&p->over, true);
+		http_resume(p->server, p->conn);
+	}
+	return 0; /* asked again once resumed */
 }
 
 static void push_free(void *cls)
@@ -417,17 +400,17 @@ static void push_free(void *cls)
 	if (!p->started) /* never handed over: nothing else knows it */
 		p->ops->release(p->ctx);
 	http_out_release(&p->out);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->cond);
 	free(p);
 }
 
-struct MHD_Response *http_push_response(struct http_pusher *pu, struct http_request *r,
+struct MHD_Response *http_push_response(struct http_server *s, struct http_pusher *pu,
+					struct http_request *r,
 					const struct http_push_ops *ops, void *ctx,
 					struct http_push **ret_push)
 {
 	struct http_push *p = xcalloc(1, sizeof(*p));
 
+	p->server = s;
 	p->pu = pu;
 	p->conn = r->conn;
 	p->ops = ops;
@@ -435,8 +418,6 @@ struct MHD_Response *http_push_response(struct http_pusher *pu, struct http_requ
 	p->fd = -1;
 	p->chunked = r->http11;
 	http_out_init(&p->out);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
 	/* small: libmicrohttpd allocates the block with each response, and never fills it here */
 	struct MHD_Response *resp =
 		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, push_read, p, push_free);

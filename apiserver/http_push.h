@@ -10,20 +10,48 @@
 
 #include "apiserver/http.h"
 
+struct MHD_Connection;
 struct MHD_Response;
 struct http_pusher;
 
 /* Starts a pusher thread. Returns 0, or a negative errno (no thread, no epoll). */
 int http_pusher_start(struct http_pusher **ret_pusher);
-/* Stops and joins the thread and frees pu; every stream must be over. NULL-safe. */
+/*
+ * Ends every stream pu still has (failed, unless its owner has ended it and
+ * it is written) and joins the thread; a stream handed over later fails at
+ * once. NULL-safe.
+ */
 void http_pusher_stop(struct http_pusher *pu);
+/* Frees a stopped pu, once no stream can be handed to it. NULL-safe. */
+void http_pusher_free(struct http_pusher *pu);
+
+/* The socket of conn, or -1. */
+int http_connection_fd(struct MHD_Connection *conn);
+/* Undoes libmicrohttpd's corking of fd, before writing a stream to it ourselves. */
+void http_uncork(int fd);
+/*
+ * Suspends conn (from one of libmicrohttpd's callbacks) / resumes it (any
+ * thread), counting the suspended connections of s, which must all be
+ * resumed before the daemon stops. After http_resume the connection's
+ * request and response may be freed at any moment.
+ */
+void http_suspend(struct http_server *s, struct MHD_Connection *conn);
+void http_resume(struct http_server *s, struct MHD_Connection *conn);
+
+/* True once http_server_stop has begun. */
+bool http_server_stopping(const struct http_server *s);
+
+/* The MHD response of a stream of ops/ctx on r (see http_respond_stream), or NULL. */
+struct MHD_Response *http_stream_response(struct http_request *r,
+					  const struct http_stream_ops *ops, void *ctx);
 
 /*
  * The MHD response of a pushed stream on r's connection, served by pu; the
  * stream handle in *ret_push. The response owns the stream: if it is never
  * started, destroying it releases ops/ctx.
  */
-struct MHD_Response *http_push_response(struct http_pusher *pu, struct http_request *r,
+struct MHD_Response *http_push_response(struct http_server *s, struct http_pusher *pu,
+					struct http_request *r,
 					const struct http_push_ops *ops, void *ctx,
 					struct http_push **ret_push);
 

@@ -177,6 +177,26 @@ static void handle(void *ctx, struct http_request *h)
 	metrics_observe(&s->metrics, r.verb, r.route.type == ROUTE_RESOURCE ? r.kind : NULL, h);
 }
 
+/*
+ * Whether h may take long (see http_long_fn): a list or a collection delete
+ * (thousands of objects), a pod's log (proxied from its kubelet, followed).
+ */
+static bool is_long(void *ctx, const struct http_request *h)
+{
+	struct route rt;
+	(void)ctx;
+	if (h->body_too_large || route_parse(h->path, &rt) < 0 || rt.type != ROUTE_RESOURCE)
+		return false;
+	if (!strcmp(rt.subresource, "log"))
+		return true;
+	if (*rt.name)
+		return false;
+	if (!strcmp(h->method, "DELETE"))
+		return true;
+	return !strcmp(h->method, "GET") && !rt.legacy_watch &&
+	       !api_query_bool(http_query(h, "watch"));
+}
+
 static int open_storage(const struct apiserver_config *cfg, struct storage **ret)
 {
 	if (cfg->etcd_servers) {
@@ -272,7 +292,7 @@ int apiserver_start(const struct apiserver_config *cfg, struct apiserver **ret_s
 		return r;
 	}
 	ensure_system_namespaces(s);
-	r = http_server_start(cfg->bind_address, cfg->port, handle, s, &s->http);
+	r = http_server_start(cfg->bind_address, cfg->port, handle, is_long, s, &s->http);
 	if (r < 0) {
 		log_error("failed to listen on %s:%d", cfg->bind_address, cfg->port);
 		apiserver_stop(s);
@@ -287,7 +307,7 @@ void apiserver_stop(struct apiserver *s)
 	if (!s)
 		return;
 	atomic_store(&s->stopping, true);
-	/* end watches first so that connection threads can finish, then stop serving */
+	/* end watches first so that their streams end cleanly, then stop serving */
 	watch_cache_stop_watchers(s->cache);
 	http_server_stop(s->http);
 	watch_cache_stop(s->cache);

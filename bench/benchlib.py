@@ -9,6 +9,7 @@ whether a target is met is data in its results, never its exit status.
 import argparse
 import json
 import os
+import shlex
 import re
 import subprocess
 import sys
@@ -65,9 +66,11 @@ def cpu_seconds(pid):
 
 
 def apiserver(a, name, etcd=None, extra=()):
-    """A k8c-apiserver on a fresh SQLite store in the work dir (or on etcd)."""
+    """A k8c-apiserver on a fresh SQLite store in the work dir (or on etcd); more flags from
+    K8C_BENCH_APISERVER_ARGS, for profiling."""
+    more = shlex.split(os.environ.get("K8C_BENCH_APISERVER_ARGS", ""))
     return ApiServer(binary(a, "apiserver/k8c-apiserver"), os.path.join(a.work, name), etcd=etcd,
-                     extra=["--compaction-interval", "0"] + list(extra))
+                     extra=["--compaction-interval", "0"] + list(extra) + more)
 
 
 def ms(x):

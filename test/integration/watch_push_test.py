@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""watch_push_test.py - integration suite for how k8c-apiserver writes watch streams (the
-pusher threads of apiserver/http_push.c): many watchers each get every event in order, a
-client that cannot keep up gets every byte once it reads again (partial writes), watchers
-that go away are unregistered, HTTP/1.0 clients get an unchunked stream, and the server
-stops promptly even with a watcher that never reads.
+"""watch_push_test.py - integration suite for k8c-apiserver's HTTP model (apiserver/http.c)
+and how it writes watch streams (the pusher threads of apiserver/http_push.c): many watchers
+each get every event in order, a client that cannot keep up gets every byte once it reads
+again (partial writes), watchers that go away are unregistered, HTTP/1.0 clients get an
+unchunked stream, open watches and idle connections cost no thread each, requests handed to
+worker threads (lists) and those served on the event threads mix on one kept-alive
+connection, and the server stops promptly even with a watcher that never reads.
 
     watch_push_test.py --apiserver PATH
 """
@@ -32,6 +34,11 @@ def registered_watchers(srv):
     _, text, _ = request(srv.url, "GET", "/metrics", raw=True)
     m = re.search(r"^apiserver_registered_watchers (\d+)$", text, re.M)
     return int(m.group(1)) if m else -1
+
+
+def server_threads(srv):
+    with open("/proc/%d/status" % srv.proc.pid) as f:
+        return int(re.search(r"^Threads:\s+(\d+)", f.read(), re.M).group(1))
 
 
 class Tests:
@@ -88,6 +95,50 @@ class Tests:
         t.check(wait_for("watchers unregistered",
                          lambda: registered_watchers(self.srv) == 0, timeout=10),
                 "closed watches are unregistered")
+
+    def test_connections_cost_no_thread(self):
+        """300 open watches and 300 idle kept-alive connections: the server's thread count
+        stays far below one per connection, and it still answers at once."""
+        t = self.t
+        self.create("idle")
+        watches = [Watch(self.srv.url, CM + "?watch=true&fieldSelector=metadata.name%3Didle")
+                   for _ in range(300)]
+        idle = []
+        for _ in range(300):
+            c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+            c.request("GET", CM + "/idle")
+            r = c.getresponse()
+            r.read()
+            idle.append((c, r.status))
+        t.eq({w.status for w in watches} | {st for _, st in idle}, {200}, "all answered 200")
+        threads = server_threads(self.srv)
+        t.check(threads < 150, "far fewer threads than the 600 connections", threads)
+        start = time.monotonic()
+        st, _, _ = request(self.srv.url, "GET", CM + "/idle")
+        t.eq(st, 200, "a GET beside them")
+        t.check(time.monotonic() - start < 2, "answered at once", time.monotonic() - start)
+        for w in watches:
+            w.close()
+        for c, _ in idle:
+            c.close()
+
+    def test_worker_and_event_thread_requests_on_one_connection(self):
+        """A list (run on a worker thread, the connection suspended meanwhile), a create, a
+        get and another list, one after another on one kept-alive connection."""
+        t = self.t
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+        got = []
+        for method, path, body in (("GET", CM, None), ("POST", CM, configmap("mixed")),
+                                   ("GET", CM + "/mixed", None), ("GET", CM, None),
+                                   ("DELETE", CM + "/mixed", None)):
+            c.request(method, path, body=json.dumps(body) if body else None,
+                      headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            obj = json.loads(r.read())
+            got.append((r.status, obj.get("kind")))
+        t.eq(got, [(200, "ConfigMapList"), (201, "ConfigMap"), (200, "ConfigMap"),
+                   (200, "ConfigMapList"), (200, "ConfigMap")], "each answered in turn")
+        c.close()
 
     def test_timeout_ends_stream_cleanly(self):
         """timeoutSeconds ends the stream with the closing chunk; the connection stays usable."""
@@ -154,7 +205,9 @@ def main():
     tests = Tests(t, srv)
     try:
         for fn in (tests.test_fanout_in_order, tests.test_slow_reader_gets_every_byte,
-                   tests.test_gone_watchers_unregistered, tests.test_timeout_ends_stream_cleanly,
+                   tests.test_gone_watchers_unregistered, tests.test_connections_cost_no_thread,
+                   tests.test_worker_and_event_thread_requests_on_one_connection,
+                   tests.test_timeout_ends_stream_cleanly,
                    tests.test_http10_stream):
             t.case(fn)
     finally:
