@@ -19,15 +19,18 @@
 /*
  * Event threads, each serving its share of the connections from its own
  * epoll set and running their handlers itself. A handler that waits (for a
- * group commit, for etcd) holds up that thread's other connections, so
+ * group commit) holds up that thread's other connections, so
  * there are more threads than cores: enough for group commits of dozens of
  * writes, few enough that 1,000 nodes' connections do not cost 2,000
  * threads (measured with 64 clients: 32 threads used 16% less CPU than a
  * thread per connection, 8 threads 13% more, 64 about the same as 32).
  */
 #define HTTP_EVENT_THREADS 32
-/* At most this many long requests (lists, pod logs) run at once; more wait for a thread. */
-#define HTTP_WORKERS_MAX 64
+/*
+ * At most this many long requests (lists, pod logs, etcd round trips) run at
+ * once; more wait for a thread. Started on demand, ~10-20 KiB each once used.
+ */
+#define HTTP_WORKERS_MAX 256
 /*
  * libmicrohttpd's memory per connection, for the request's headers and the
  * answer's. It is resident for the connection's life: half of it from the

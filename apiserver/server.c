@@ -179,13 +179,21 @@ static void handle(void *ctx, struct http_request *h)
 
 /*
  * Whether h may take long (see http_long_fn): a list or a collection delete
- * (thousands of objects), a pod's log (proxied from its kubelet, followed).
+ * (thousands of objects), a pod's log (proxied from its kubelet, followed),
+ * and on etcd every request that asks etcd (each waits a round trip, some
+ * milliseconds under load: on the event threads they queued up behind each
+ * other, measured with 64 clients: create p99 230-280 ms instead of ~50 ms,
+ * for ~30% less server CPU per request).
  */
 static bool is_long(void *ctx, const struct http_request *h)
 {
+	const struct apiserver *s = ctx;
 	struct route rt;
-	(void)ctx;
-	if (h->body_too_large || route_parse(h->path, &rt) < 0 || rt.type != ROUTE_RESOURCE)
+	if (h->body_too_large || route_parse(h->path, &rt) < 0)
+		return false;
+	if (s->shared_store && (rt.type == ROUTE_RESOURCE || rt.type == ROUTE_HEALTHZ))
+		return true;
+	if (rt.type != ROUTE_RESOURCE)
 		return false;
 	if (!strcmp(rt.subresource, "log"))
 		return true;
