@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "controllers/apiwrite.h"
 #include "controllers/batch.h"
+#include "controllers/create_once.h"
 #include "controllers/ownerref.h"
 #include "controllers/podutil.h"
 
@@ -21,6 +22,7 @@ struct manage_op {
 	const struct k8c_replica_set *rs;
 	const char *key;
 	struct strbuf pod_json;       /* creations: the pod to POST, encoded once */
+	struct strbuf generate_name;  /* its metadata.generateName */
 	struct k8c_pod **victims;     /* deletions */
 	pthread_mutex_t lock;
 	struct strbuf first_err;
@@ -60,8 +62,8 @@ static int create_one(void *arg, size_t i)
 	struct manage_op *op = arg;
 	struct k8c_status_error err = K8C_STATUS_ERROR_INIT;
 	struct strbuf name = STRBUF_INIT;
-	int r = apiwrite_create_json(op->c->client, op->c->pod_kind, op->rs->metadata.namespace,
-				     &op->pod_json, &name, &err);
+	int r = create_once(op->c->client, op->c->pod_kind, op->rs->metadata.namespace,
+			    &op->pod_json, op->generate_name.buf, op->rs->metadata.uid, &name, &err);
 
 	if (r == 0) {
 		if (op->c->rec)
@@ -126,9 +128,11 @@ static int manage_create(struct manage_op *op, int need)
 	expectations_expect_creations(c->exp, op->key, need, time_mono_ns());
 	struct k8c_pod *pod = pod_from_template(c, op->rs);
 	k8c_encode(&k8c_type_pod, pod, &op->pod_json);
+	strbuf_addstr(&op->generate_name, pod->metadata.generate_name);
 	k8c_free(&k8c_type_pod, pod);
 	size_t ok = batch_slow_start((size_t)need, 1, create_one, op, &err);
 	strbuf_release(&op->pod_json);
+	strbuf_release(&op->generate_name);
 	/* Pods never created will never be seen: lower the expectations by them. */
 	for (size_t i = ok; i < (size_t)need; i++)
 		expectations_creation_observed(c->exp, op->key);
@@ -217,7 +221,7 @@ int replicaset_manage(struct rsc *c, const struct k8c_replica_set *rs, const cha
 		      struct k8c_pod *const *pods, size_t n, struct strbuf *err_msg)
 {
 	struct manage_op op = { .c = c, .rs = rs, .key = key, .first_err = STRBUF_INIT,
-				 .pod_json = STRBUF_INIT };
+				 .pod_json = STRBUF_INIT, .generate_name = STRBUF_INIT };
 	int64_t diff = (int64_t)n - replicaset_replicas(rs);
 	int r = 0;
 
