@@ -73,6 +73,15 @@ void api_update_object(struct api_request *r, enum api_update_mode mode, api_mut
  */
 void api_forget_rv(void *obj);
 
+/*
+ * After conflict number attempt (0, 1, ...) of r's compare-and-swap: whether
+ * to try again. As Kubernetes' GuaranteedUpdate, a write beside a busy writer
+ * keeps trying (here for up to 10 s from the request's arrival, at least 16
+ * times); from the fourth conflict on it first waits up to a millisecond, at
+ * random, so that it stops losing to a writer in step with it.
+ */
+bool api_retry_conflict(const struct api_request *r, int attempt);
+
 /* Writes a new object (create): answers 201 with it, or the error. */
 void api_create_object(struct api_request *r, void *obj);
 

@@ -9,7 +9,8 @@
 #include "base/random.h"
 #include "base/timeutil.h"
 
-#define MAX_CONFLICT_RETRIES 16
+#define MIN_CONFLICT_RETRIES 16
+#define CONFLICT_RETRY_NS (10 * K8C_NSEC_PER_SEC)
 #define CACHE_CATCH_UP_MS 2000
 
 static bool dry_run(const struct api_request *r)
@@ -264,13 +265,23 @@ out:
 	return res;
 }
 
+bool api_retry_conflict(const struct api_request *r, int attempt)
+{
+	if (attempt >= MIN_CONFLICT_RETRIES &&
+	    time_mono_ns() - r->http->start_ns > CONFLICT_RETRY_NS)
+		return false;
+	if (attempt >= 3)
+		time_sleep_us((int64_t)random_below(1000));
+	return true;
+}
+
 void api_update_object(struct api_request *r, enum api_update_mode mode, api_mutate_fn mutate,
 		       void *ctx)
 {
 	struct strbuf key = STRBUF_INIT;
 	api_object_key(r->kind, r->route.ns, r->route.name, &key);
 	bool done = false;
-	for (int i = 0; i < MAX_CONFLICT_RETRIES && !done; i++) {
+	for (int i = 0; !done && (i == 0 || api_retry_conflict(r, i - 1)); i++) {
 		if (api_consistent_read(r) < 0)
 			break;
 		done = attempt(r, mode, mutate, ctx, key.buf) == ATTEMPT_DONE;

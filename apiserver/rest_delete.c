@@ -215,7 +215,7 @@ static void delete_object(struct api_request *r, struct delete_plan *plan)
 	struct strbuf key = STRBUF_INIT;
 	api_object_key(r->kind, r->route.ns, r->route.name, &key);
 	enum outcome res = RETRY;
-	for (int i = 0; i < 16 && res == RETRY; i++)
+	for (int i = 0; res == RETRY && (i == 0 || api_retry_conflict(r, i - 1)); i++)
 		res = api_consistent_read(r) < 0 ? DONE : delete_once(r, plan, key.buf, dry);
 	if (res == MARK)
 		api_update_object(r, API_UPDATE_ALL, mark_for_deletion, plan);

@@ -20,11 +20,16 @@ int64_t time_mono_ns(void)
 	return (int64_t)ts.tv_sec * K8C_NSEC_PER_SEC + ts.tv_nsec;
 }
 
-void time_sleep_ms(int64_t ms)
+void time_sleep_us(int64_t us)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+void time_sleep_ms(int64_t ms)
+{
+	time_sleep_us(ms * 1000);
 }
 
 static int digits(const char **p, int n)

@@ -29,5 +29,7 @@ void time_format_rfc3339(struct strbuf *out, int64_t ns);
 void time_format_rfc3339_micro(struct strbuf *out, int64_t ns);
 /* Sleeps for ms milliseconds (restarting after signals). */
 void time_sleep_ms(int64_t ms);
+/* Sleeps for us microseconds (restarting after signals). */
+void time_sleep_us(int64_t us);
 
 #endif
