@@ -99,6 +99,16 @@ int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index
 	return r;
 }
 
+int k8c_informer_set_transform(struct k8c_informer *inf, k8c_transform_fn fn)
+{
+	pthread_mutex_lock(&inf->lock);
+	int r = inf->started || atomic_load(&inf->stopping) ? -EBUSY : 0;
+	if (r == 0)
+		inf->transform = fn;
+	pthread_mutex_unlock(&inf->lock);
+	return r;
+}
+
 int k8c_informer_start(struct k8c_informer *inf)
 {
 	pthread_mutex_lock(&inf->lock);

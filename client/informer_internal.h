@@ -68,6 +68,7 @@ struct k8c_informer {
 	int64_t resync_ms;
 	int64_t page_size;
 	char *path; /* collection path with the selectors: "/api/v1/pods?fieldSelector=..." */
+	k8c_transform_fn transform; /* NULL, or set before the start */
 
 	pthread_rwlock_t cache_lock; /* the store; written only by the informer thread */
 	struct informer_store store;
