@@ -1,0 +1,26 @@
+/*
+ * trim.h - what the scheduler keeps of a pod: its pod informer's transform
+ * (k8c_informer_set_transform), so that 10,000 cached pods hold only what
+ * scheduling reads.
+ */
+#ifndef K8C_SCHEDULER_TRIM_H
+#define K8C_SCHEDULER_TRIM_H
+
+/*
+ * Trims a decoded struct k8c_pod to what the scheduler reads, and only that:
+ *   kind, apiVersion, metadata name, namespace, uid, resourceVersion,
+ *     ownerReferences and the timestamps and other scalars (the queue key,
+ *     the cache, the controller index, spreading by owner, events);
+ *   spec nodeName, schedulerName, schedulingGates, priority, nodeSelector,
+ *     affinity.nodeAffinity, tolerations, overhead; of each container and
+ *     init container its name, resources and the ports with a hostPort
+ *     (podinfo.c's requests and host ports);
+ *   status phase and the PodScheduled condition (terminal pods, the
+ *     Unschedulable condition already shown).
+ * Labels, annotations, images, commands, env, probes, volumes, container
+ * statuses and IPs are dropped. The scheduler writes pods only through
+ * Bindings and status PATCHes, never a PUT of a cached pod.
+ */
+void sched_trim_pod(void *pod);
+
+#endif
