@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	pthread_t sig_thread;
 	int status = 1;
 
-	k8c_component_tune_malloc();
+	k8c_component_tune_malloc(K8C_MALLOC_NO_FASTBINS | K8C_MALLOC_FEW_ARENAS);
 	/* First of all, so that a SIGTERM during start-up is a clean stop too;
 	 * every thread inherits the mask and only signal_thread takes them. */
 	sigemptyset(&st.signals);
