@@ -19,7 +19,7 @@
 struct informer_index {
 	char *name;
 	k8c_index_fn fn;
-	struct hashmap values; /* index value -> struct hashmap * whose keys are object keys */
+	struct hashmap values; /* index value -> its object keys (informer_store.c) */
 };
 
 struct informer_store {
