@@ -1,5 +1,5 @@
 /*
- * trim.c - the scheduler's pod transform; see trim.h.
+ * trim.c - the scheduler's pod and node transforms; see trim.h.
  */
 #include "scheduler/trim.h"
 
@@ -17,6 +17,11 @@ static bool is_pod_scheduled(const void *elem)
 	return streq_null(((const struct k8c_pod_condition *)elem)->type, "PodScheduled");
 }
 
+static bool is_ready(const void *elem)
+{
+	return streq_null(((const struct k8c_node_condition *)elem)->type, "Ready");
+}
+
 static void trim_containers(struct k8c_container *cs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -30,9 +35,12 @@ static void trim_containers(struct k8c_container *cs, size_t n)
 	}
 }
 
-static void trim_metadata(struct k8c_object_meta *m)
+/* Keeps what names the object and its owners, and with labels its labels. */
+static void trim_metadata(struct k8c_object_meta *m, bool labels)
 {
 	struct k8c_object_meta keep = { 0 };
+	if (labels)
+		K8C_TRIM_MOVE(&keep, m, labels);
 	K8C_TRIM_MOVE(&keep, m, name);
 	K8C_TRIM_MOVE(&keep, m, namespace);
 	K8C_TRIM_MOVE(&keep, m, uid);
@@ -88,7 +96,19 @@ static void trim_status(struct k8c_pod_status *s)
 void sched_trim_pod(void *obj)
 {
 	struct k8c_pod *pod = obj;
-	trim_metadata(&pod->metadata);
+	trim_metadata(&pod->metadata, false);
 	trim_spec(&pod->spec);
 	trim_status(&pod->status);
+}
+
+void sched_trim_node(void *obj)
+{
+	struct k8c_node *node = obj;
+	trim_metadata(&node->metadata, true);
+	struct k8c_node_status *s = &node->status, keep = { 0 };
+	K8C_TRIM_MOVE(&keep, s, allocatable);
+	K8C_TRIM_MOVE(&keep, s, conditions);
+	K8C_TRIM_MOVE(&keep, s, n_conditions);
+	k8c_trim_keep(&k8c_type_node_status, s, &keep);
+	k8c_trim_list(&k8c_type_node_condition, &s->conditions, &s->n_conditions, is_ready);
 }

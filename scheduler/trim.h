@@ -1,7 +1,7 @@
 /*
- * trim.h - what the scheduler keeps of a pod: its pod informer's transform
- * (k8c_informer_set_transform), so that 10,000 cached pods hold only what
- * scheduling reads.
+ * trim.h - what the scheduler keeps of a pod and of a node: its informers'
+ * transforms (k8c_informer_factory_set_transform), so that 10,000 cached
+ * pods and 1,000 nodes hold only what scheduling reads.
  */
 #ifndef K8C_SCHEDULER_TRIM_H
 #define K8C_SCHEDULER_TRIM_H
@@ -22,5 +22,15 @@
  * Bindings and status PATCHes, never a PUT of a cached pod.
  */
 void sched_trim_pod(void *pod);
+
+/*
+ * Trims a decoded struct k8c_node to what the scheduler reads: kind,
+ * apiVersion, metadata as for pods plus the labels (node selectors and
+ * affinity), the whole spec (taints, unschedulable; a change of it wakes
+ * parked pods), status allocatable and the Ready condition. Addresses,
+ * capacity, images, nodeInfo and the other conditions are dropped. The
+ * scheduler never writes nodes.
+ */
+void sched_trim_node(void *node);
 
 #endif
