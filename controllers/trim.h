@@ -11,17 +11,17 @@
  *   kind, apiVersion, the whole metadata (claims and ReplicaSet ranking:
  *     labels, ownerReferences, annotations; the garbage collector: owners,
  *     finalizers; the Endpoints' targetRef);
- *   the whole status (readiness and availability, phase, restart counts,
- *     pod IPs; and the node lifecycle controller PUTs a copy of a cached pod
- *     to pods/status when it marks pods NotReady: that takes the status and
- *     nothing else, so the status must stay whole);
  *   spec nodeName, hostname, subdomain (Endpoints, ranking, the node
  *     lifecycle's by-node index) and tolerations (the taint manager); of
- *     each container its name and ports (Endpoints' named target ports).
- * The rest of the spec is dropped: images, commands, env, resources,
- * probes, volumes, init containers, scheduling fields. No controller PUTs
- * a cached pod other than to pods/status; pods are made from their
- * ReplicaSet's template, not from the cache.
+ *     each container its name and ports (Endpoints' named target ports);
+ *   status phase, podIP, the Ready condition (readiness, availability,
+ *     ranking, Endpoints) and each container status' name and restart
+ *     count (ranking).
+ * The rest is dropped: images, commands, env, resources, probes, volumes,
+ * init containers, scheduling fields, the other conditions, container
+ * states, host IPs. No controller writes a cached pod back: pods are made
+ * from their ReplicaSet's template, and the node lifecycle controller reads
+ * a pod again from the API server before it PUTs its status.
  */
 void controllers_trim_pod(void *pod);
 
