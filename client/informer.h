@@ -100,8 +100,9 @@ struct k8c_informer_options {
 /*
  * Index function: appends to *ret_values (an array of owned strings, *n
  * entries) the index values of obj. E.g. a by-node index of pods appends
- * spec.nodeName. Runs on the informer's thread with the cache locked: it
- * must not call back into the informer.
+ * spec.nodeName. Runs with the cache locked, on the informer's thread (or
+ * on the thread of an index's first lookup): it must not call back into the
+ * informer.
  */
 typedef void (*k8c_index_fn)(const void *obj, char ***ret_values, size_t *n, size_t *alloc);
 
@@ -122,7 +123,10 @@ int k8c_informer_add_handlers(struct k8c_informer *inf, const struct k8c_informe
 /*
  * Adds a named index. Only before the start. Built-in indexes, always
  * present: K8C_INDEX_NAMESPACE (metadata.namespace) and K8C_INDEX_CONTROLLER
- * (the uid of the controller ownerReference, if any).
+ * (the uid of the controller ownerReference, if any). An index costs no
+ * memory until its first lookup (k8c_informer_by_index, or k8c_informer_list
+ * of a namespace): that one builds it from the cache, under the cache's
+ * write lock, and it is kept up to date from then on.
  */
 #define K8C_INDEX_NAMESPACE "namespace"
 #define K8C_INDEX_CONTROLLER "controller"

@@ -1,8 +1,9 @@
 /*
  * informer_store.c - an informer's cache: a hash map from "ns/name" to the
  * shared object, and per index a map from each index value to the set of
- * keys having it, kept in step on every put and remove. Lookups copy out
- * references sorted by key. Not thread-safe: the informer locks around it.
+ * keys having it, built on the index's first lookup and from then on kept
+ * in step on every put and remove. Lookups copy out references sorted by
+ * key. Not thread-safe: the informer locks around it.
  */
 #include "client/informer_internal.h"
 
@@ -194,12 +195,14 @@ static void set_remove(struct informer_index *ix, const char *value, const char 
 		free_key_set(hashmap_remove(&ix->values, value)); /* no empty sets left behind */
 }
 
-/* Moves key from old's index values to obj's (either may be NULL). */
+/* Moves key from old's index values to obj's (either may be NULL), in the built indexes. */
 static void reindex(struct informer_store *s, const char *key, const void *old, const void *obj)
 {
 	for (size_t i = 0; i < s->n_indexes; i++) {
 		struct informer_index *ix = &s->indexes[i];
 		struct index_values was, now;
+		if (!ix->built)
+			continue;
 		index_values_of(ix, old, &was);
 		index_values_of(ix, obj, &now);
 		for (size_t j = 0; j < was.n; j++)
@@ -211,6 +214,36 @@ static void reindex(struct informer_store *s, const char *key, const void *old, 
 		values_release(&was);
 		values_release(&now);
 	}
+}
+
+static struct informer_index *find_index(const struct informer_store *s, const char *index)
+{
+	for (size_t i = 0; i < s->n_indexes; i++)
+		if (!strcmp(s->indexes[i].name, index))
+			return &s->indexes[i];
+	return NULL;
+}
+
+bool informer_store_index_ready(const struct informer_store *s, const char *index)
+{
+	const struct informer_index *ix = find_index(s, index);
+	return !ix || ix->built;
+}
+
+void informer_store_build_index(struct informer_store *s, const char *index)
+{
+	struct informer_index *ix = find_index(s, index);
+	if (!ix || ix->built)
+		return;
+	size_t pos = 0;
+	for (struct hashmap_entry *e; (e = hashmap_next(&s->items, &pos));) {
+		struct index_values now;
+		index_values_of(ix, e->value, &now);
+		for (size_t j = 0; j < now.n; j++)
+			set_add(ix, now.v[j], e->key);
+		values_release(&now);
+	}
+	ix->built = true;
 }
 
 void *informer_store_put(struct informer_store *s, const char *key, void *obj)
@@ -268,10 +301,8 @@ size_t informer_store_list(const struct informer_store *s, void ***ret)
 size_t informer_store_by_index(const struct informer_store *s, const char *index,
 			       const char *value, void ***ret)
 {
-	const struct key_set *set = NULL;
-	for (size_t i = 0; i < s->n_indexes; i++)
-		if (!strcmp(s->indexes[i].name, index))
-			set = hashmap_get(&s->indexes[i].values, value ? value : "");
+	const struct informer_index *ix = find_index(s, index);
+	const struct key_set *set = ix ? hashmap_get(&ix->values, value ? value : "") : NULL;
 	size_t count = set ? keys_count(set) : 0;
 	struct keyed *k = xmalloc((count ? count : 1) * sizeof(*k));
 	size_t pos = 0;
