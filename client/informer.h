@@ -141,7 +141,8 @@ int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index
  * What a transform drops is gone for the whole process: every handler,
  * lookup and index of this informer (and every user of a factory's shared
  * informer) sees the trimmed object, so the transform must keep every field
- * any of them reads. A trimmed object must never be written back whole: a
+ * any of them reads, and metadata.name, namespace and resourceVersion (the
+ * cache's key; a relist tells changed objects by it). A trimmed object must never be written back whole: a
  * PUT of it (or of a k8c_dup() of it) would erase what was dropped on the
  * server. PATCHes of the fields a writer changes are fine, and so is a PUT
  * to a subresource that reads only fields the transform keeps whole (a
