@@ -22,6 +22,26 @@ static bool is_ready(const void *elem)
 	return streq_null(((const struct k8c_node_condition *)elem)->type, "Ready");
 }
 
+static bool is_controller(const void *elem)
+{
+	const struct k8c_owner_reference *r = elem;
+	return r->controller && r->uid;
+}
+
+/* Of the owners, the controller's uid (spreading by owner, the controller index). */
+static void trim_owners(struct k8c_object_meta *m)
+{
+	k8c_trim_list(&k8c_type_owner_reference, &m->owner_references, &m->n_owner_references,
+		      is_controller);
+	for (size_t i = 0; i < m->n_owner_references; i++) {
+		struct k8c_owner_reference *r = &m->owner_references[i], keep = { 0 };
+		K8C_TRIM_MOVE(&keep, r, uid);
+		K8C_TRIM_MOVE(&keep, r, controller);
+		K8C_TRIM_MOVE(&keep, r, has_controller);
+		k8c_trim_keep(&k8c_type_owner_reference, r, &keep);
+	}
+}
+
 static void trim_containers(struct k8c_container *cs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -97,6 +117,7 @@ void sched_trim_pod(void *obj)
 {
 	struct k8c_pod *pod = obj;
 	trim_metadata(&pod->metadata, false);
+	trim_owners(&pod->metadata);
 	trim_spec(&pod->spec);
 	trim_status(&pod->status);
 }

@@ -8,9 +8,9 @@
 
 /*
  * Trims a decoded struct k8c_pod to what the scheduler reads, and only that:
- *   kind, apiVersion, metadata name, namespace, uid, resourceVersion,
- *     ownerReferences and the timestamps and other scalars (the queue key,
- *     the cache, the controller index, spreading by owner, events);
+ *   kind, apiVersion, metadata name, namespace, uid, resourceVersion and
+ *     the timestamps and other scalars (the queue key, the cache, events),
+ *     and of the ownerReferences the controller's uid (spreading by owner);
  *   spec nodeName, schedulerName, schedulingGates, priority, nodeSelector,
  *     affinity.nodeAffinity, tolerations, overhead; of each container and
  *     init container its name, resources and the ports with a hostPort
