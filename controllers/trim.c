@@ -47,6 +47,10 @@ static void trim_status(struct k8c_pod_status *s)
 		K8C_TRIM_MOVE(&kept, c, name);
 		K8C_TRIM_MOVE(&kept, c, restart_count);
 		K8C_TRIM_MOVE(&kept, c, has_restart_count);
+		K8C_TRIM_MOVE(&kept, c, ready); /* the scalars cost nothing: no false "not ready" */
+		K8C_TRIM_MOVE(&kept, c, has_ready);
+		K8C_TRIM_MOVE(&kept, c, started);
+		K8C_TRIM_MOVE(&kept, c, has_started);
 		k8c_trim_keep(&k8c_type_container_status, c, &kept);
 	}
 }

@@ -15,8 +15,8 @@
  *     lifecycle's by-node index) and tolerations (the taint manager); of
  *     each container its name and ports (Endpoints' named target ports);
  *   status phase, podIP, the Ready condition (readiness, availability,
- *     ranking, Endpoints) and each container status' name and restart
- *     count (ranking).
+ *     ranking, Endpoints) and each container status' name, restart count
+ *     (ranking), ready and started flags.
  * The rest is dropped: images, commands, env, resources, probes, volumes,
  * init containers, scheduling fields, the other conditions, container
  * states, host IPs. No controller writes a cached pod back: pods are made
