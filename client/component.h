@@ -85,10 +85,15 @@ void k8c_component_leader_config(const struct k8c_component_options *o, const ch
 
 /*
  * Tunes glibc's malloc for a daemon that caches many objects (informers):
- * less memory for a little more CPU per small allocation (component.c).
- * Call from main() before starting threads. Cannot fail.
+ * less memory for a little more CPU per allocation (component.c says what
+ * each costs and saves). Call from main() before starting threads. Cannot
+ * fail.
  */
-void k8c_component_tune_malloc(void);
+enum {
+	K8C_MALLOC_NO_FASTBINS = 1 << 0, /* M_MXFAST 0 */
+	K8C_MALLOC_FEW_ARENAS = 1 << 1,	 /* M_ARENA_MAX 2 */
+};
+void k8c_component_tune_malloc(unsigned what);
 
 /* A new unique candidate identity, "<hostname>_<uuid>" as Kubernetes' components use. */
 char *k8c_component_identity(void);

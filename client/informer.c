@@ -99,6 +99,16 @@ int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index
 	return r;
 }
 
+int k8c_informer_set_transform(struct k8c_informer *inf, k8c_transform_fn fn)
+{
+	pthread_mutex_lock(&inf->lock);
+	int r = inf->started || atomic_load(&inf->stopping) ? -EBUSY : 0;
+	if (r == 0)
+		inf->transform = fn;
+	pthread_mutex_unlock(&inf->lock);
+	return r;
+}
+
 int k8c_informer_start(struct k8c_informer *inf)
 {
 	pthread_mutex_lock(&inf->lock);
@@ -283,8 +293,23 @@ void *k8c_informer_get_by_name(struct k8c_informer *inf, const char *ns, const c
 	return obj;
 }
 
+/* Builds index on its first lookup (see informer_store_index_ready). */
+static void index_ready(struct k8c_informer *inf, const char *index)
+{
+	pthread_rwlock_rdlock(&inf->cache_lock);
+	bool ready = informer_store_index_ready(&inf->store, index);
+	pthread_rwlock_unlock(&inf->cache_lock);
+	if (ready)
+		return;
+	pthread_rwlock_wrlock(&inf->cache_lock);
+	informer_store_build_index(&inf->store, index);
+	pthread_rwlock_unlock(&inf->cache_lock);
+}
+
 size_t k8c_informer_list(struct k8c_informer *inf, const char *ns, void ***ret)
 {
+	if (ns && *ns)
+		index_ready(inf, K8C_INDEX_NAMESPACE);
 	pthread_rwlock_rdlock(&inf->cache_lock);
 	size_t n = ns && *ns ? informer_store_by_index(&inf->store, K8C_INDEX_NAMESPACE, ns, ret)
 		      : informer_store_list(&inf->store, ret);
@@ -295,6 +320,7 @@ size_t k8c_informer_list(struct k8c_informer *inf, const char *ns, void ***ret)
 size_t k8c_informer_by_index(struct k8c_informer *inf, const char *index, const char *value,
 			     void ***ret)
 {
+	index_ready(inf, index);
 	pthread_rwlock_rdlock(&inf->cache_lock);
 	size_t n = informer_store_by_index(&inf->store, index, value, ret);
 	pthread_rwlock_unlock(&inf->cache_lock);

@@ -30,6 +30,7 @@
 #include "api/kinds.h"
 #include "api/object.h"
 #include "client/rest.h"
+#include "client/watch.h"
 
 /* ---- shared objects ---------------------------------------------------- */
 
@@ -66,6 +67,15 @@ void *k8c_obj_decode(const struct k8c_kind *k, const struct cJSON *json, bool *r
  */
 void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len,
 			  bool *ret_partial);
+/*
+ * k8c_obj_decode() and k8c_obj_decode_text() with transform (NULL: none)
+ * applied to the decoded object, after kind and apiVersion are filled and
+ * before it is packed, so that the one allocation holds only what it kept.
+ */
+void *k8c_obj_decode_with(const struct k8c_kind *k, const struct cJSON *json,
+			  k8c_transform_fn transform, bool *ret_partial);
+void *k8c_obj_decode_text_with(const struct k8c_kind *k, const char *text, size_t len,
+			       k8c_transform_fn transform, bool *ret_partial);
 
 /* ---- informers --------------------------------------------------------- */
 
@@ -90,8 +100,9 @@ struct k8c_informer_options {
 /*
  * Index function: appends to *ret_values (an array of owned strings, *n
  * entries) the index values of obj. E.g. a by-node index of pods appends
- * spec.nodeName. Runs on the informer's thread with the cache locked: it
- * must not call back into the informer.
+ * spec.nodeName. Runs with the cache locked, on the informer's thread (or
+ * on the thread of an index's first lookup): it must not call back into the
+ * informer.
  */
 typedef void (*k8c_index_fn)(const void *obj, char ***ret_values, size_t *n, size_t *alloc);
 
@@ -112,11 +123,33 @@ int k8c_informer_add_handlers(struct k8c_informer *inf, const struct k8c_informe
 /*
  * Adds a named index. Only before the start. Built-in indexes, always
  * present: K8C_INDEX_NAMESPACE (metadata.namespace) and K8C_INDEX_CONTROLLER
- * (the uid of the controller ownerReference, if any).
+ * (the uid of the controller ownerReference, if any). An index costs no
+ * memory until its first lookup (k8c_informer_by_index, or k8c_informer_list
+ * of a namespace): that one builds it from the cache, under the cache's
+ * write lock, and it is kept up to date from then on.
  */
 #define K8C_INDEX_NAMESPACE "namespace"
 #define K8C_INDEX_CONTROLLER "controller"
 int k8c_informer_add_index(struct k8c_informer *inf, const char *name, k8c_index_fn fn);
+
+/*
+ * Sets the transform (client-go's SetTransform) every object goes through
+ * once decoded, before the cache, the indexes and the handlers see it: of
+ * every LIST item and every watch event, deletes included. Only before the
+ * start; returns 0, or -EBUSY once started or stopped.
+ *
+ * What a transform drops is gone for the whole process: every handler,
+ * lookup and index of this informer (and every user of a factory's shared
+ * informer) sees the trimmed object, so the transform must keep every field
+ * any of them reads, and metadata.name, namespace and resourceVersion (the
+ * cache's key; a relist tells changed objects by it). A trimmed object must never be written back whole: a
+ * PUT of it (or of a k8c_dup() of it) would erase what was dropped on the
+ * server. PATCHes of the fields a writer changes are fine, and so is a PUT
+ * to a subresource that reads only fields the transform keeps whole (a
+ * pods/status PUT takes nothing but status). Each transform's comment says
+ * what it keeps and who reads it.
+ */
+int k8c_informer_set_transform(struct k8c_informer *inf, k8c_transform_fn fn);
 
 /*
  * Starts the informer's thread (list, then watch; a 256 KiB stack). Returns
@@ -211,6 +244,14 @@ struct k8c_informer_factory *k8c_informer_factory_new(struct k8c_client *client,
  */
 struct k8c_informer *k8c_informer_factory_get(struct k8c_informer_factory *f,
 					      const struct k8c_kind *kind);
+/*
+ * Sets the transform (k8c_informer_set_transform) of the factory's informer
+ * for kind, whether it exists yet or is made later (if ever): the owner of
+ * the factory sets it once for every user in the process, so it must keep
+ * what all of them read. Returns 0, or -EBUSY when that informer has started.
+ */
+int k8c_informer_factory_set_transform(struct k8c_informer_factory *f,
+				       const struct k8c_kind *kind, k8c_transform_fn fn);
 /* Starts every informer created so far that is not running. Returns 0 or a negative errno. */
 int k8c_informer_factory_start(struct k8c_informer_factory *f);
 /* Waits until every started informer has synced (see k8c_informer_wait_synced). */

@@ -14,7 +14,30 @@ struct k8c_informer_factory {
 	struct k8c_informer **informers;
 	size_t n, alloc;
 	size_t n_started; /* informers[0..n_started) were started by k8c_informer_factory_start */
+	struct factory_transform {
+		const struct k8c_kind *kind;
+		k8c_transform_fn fn;
+	} *transforms; /* for the informers made later */
+	size_t n_transforms, alloc_transforms;
 };
+
+/* The informer of kind, or NULL. With f->lock held. */
+static struct k8c_informer *find(struct k8c_informer_factory *f, const struct k8c_kind *kind)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (k8c_informer_kind(f->informers[i]) == kind)
+			return f->informers[i];
+	return NULL;
+}
+
+/* The transform set for kind, or NULL. With f->lock held. */
+static k8c_transform_fn transform_of(struct k8c_informer_factory *f, const struct k8c_kind *kind)
+{
+	for (size_t i = 0; i < f->n_transforms; i++)
+		if (f->transforms[i].kind == kind)
+			return f->transforms[i].fn;
+	return NULL;
+}
 
 struct k8c_informer_factory *k8c_informer_factory_new(struct k8c_client *client,
 						      int64_t resync_ms)
@@ -30,20 +53,38 @@ struct k8c_informer *k8c_informer_factory_get(struct k8c_informer_factory *f,
 					      const struct k8c_kind *kind)
 {
 	pthread_mutex_lock(&f->lock);
-	struct k8c_informer *inf = NULL;
-	for (size_t i = 0; i < f->n && !inf; i++)
-		if (k8c_informer_kind(f->informers[i]) == kind)
-			inf = f->informers[i];
+	struct k8c_informer *inf = find(f, kind);
 	if (!inf) {
 		struct k8c_informer_options o = { .kind = kind, .resync_ms = f->resync_ms };
 		inf = k8c_informer_new(f->client, &o);
 		if (inf) {
+			k8c_informer_set_transform(inf, transform_of(f, kind));
 			ALLOC_GROW(f->informers, f->n + 1, f->alloc);
 			f->informers[f->n++] = inf;
 		}
 	}
 	pthread_mutex_unlock(&f->lock);
 	return inf;
+}
+
+int k8c_informer_factory_set_transform(struct k8c_informer_factory *f,
+				       const struct k8c_kind *kind, k8c_transform_fn fn)
+{
+	pthread_mutex_lock(&f->lock);
+	struct k8c_informer *inf = find(f, kind);
+	int r = inf ? k8c_informer_set_transform(inf, fn) : 0;
+	if (r == 0) {
+		size_t i = 0;
+		while (i < f->n_transforms && f->transforms[i].kind != kind)
+			i++;
+		if (i == f->n_transforms) {
+			ALLOC_GROW(f->transforms, f->n_transforms + 1, f->alloc_transforms);
+			f->n_transforms++;
+		}
+		f->transforms[i] = (struct factory_transform){ kind, fn };
+	}
+	pthread_mutex_unlock(&f->lock);
+	return r;
 }
 
 int k8c_informer_factory_start(struct k8c_informer_factory *f)
@@ -91,6 +132,7 @@ void k8c_informer_factory_free(struct k8c_informer_factory *f)
 	for (size_t i = 0; i < f->n; i++)
 		k8c_informer_free(f->informers[i]);
 	free(f->informers);
+	free(f->transforms);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }

@@ -19,7 +19,8 @@
 struct informer_index {
 	char *name;
 	k8c_index_fn fn;
-	struct hashmap values; /* index value -> struct hashmap * whose keys are object keys */
+	struct hashmap values; /* index value -> its object keys (informer_store.c) */
+	bool built; /* values hold every cached object: built at the first lookup */
 };
 
 struct informer_store {
@@ -45,7 +46,17 @@ void *informer_store_remove(struct informer_store *s, const char *key);
 void *informer_store_get(const struct informer_store *s, const char *key);
 /* Every object, sorted by key, as new references in *ret. Returns how many. */
 size_t informer_store_list(const struct informer_store *s, void ***ret);
-/* The objects whose index has value, sorted by key, as new references. 0 for an unknown index. */
+/*
+ * Indexes cost nothing until looked up: true when index is built (or
+ * unknown), else informer_store_build_index() must run before a lookup.
+ */
+bool informer_store_index_ready(const struct informer_store *s, const char *index);
+/* Fills index from every cached object and keeps it up to date from then on. */
+void informer_store_build_index(struct informer_store *s, const char *index);
+/*
+ * The objects whose index (built) has value, sorted by key, as new
+ * references. 0 for an unknown index.
+ */
 size_t informer_store_by_index(const struct informer_store *s, const char *index,
 			       const char *value, void ***ret);
 
@@ -68,6 +79,7 @@ struct k8c_informer {
 	int64_t resync_ms;
 	int64_t page_size;
 	char *path; /* collection path with the selectors: "/api/v1/pods?fieldSelector=..." */
+	k8c_transform_fn transform; /* NULL, or set before the start */
 
 	pthread_rwlock_t cache_lock; /* the store; written only by the informer thread */
 	struct informer_store store;

@@ -121,7 +121,7 @@ static int add_page(struct k8c_informer *inf, struct list_result *lr, const cJSO
 	const cJSON *item;
 	cJSON_ArrayForEach(item, items) {
 		bool partial;
-		void *obj = k8c_obj_decode(inf->kind, item, &partial);
+		void *obj = k8c_obj_decode_with(inf->kind, item, inf->transform, &partial);
 		if (partial)
 			count(&inf->counters.decode_errors);
 		struct strbuf key = STRBUF_INIT;
@@ -338,6 +338,7 @@ static void watch_step(struct k8c_informer *inf, struct run_state *st)
 		.timeout_seconds = watch_timeout_s(st),
 		.allow_bookmarks = true,
 		.kind = inf->kind,
+		.transform = inf->transform,
 		.fn = on_event,
 		.userdata = &ctx,
 	};

@@ -97,9 +97,12 @@ static void *pack(void *o)
 	return h + 1;
 }
 
-/* list items carry no kind/apiVersion; every cached object should, as in an event */
-static void *fill_kind(const struct k8c_kind *k, struct k8c_object *o, int r,
-		       bool *ret_partial)
+/*
+ * list items carry no kind/apiVersion; every cached object should, as in an
+ * event. Then the transform, then the packing.
+ */
+static void *finish(const struct k8c_kind *k, struct k8c_object *o, int r,
+		    k8c_transform_fn transform, bool *ret_partial)
 {
 	if (!o->kind)
 		o->kind = xstrdup(k->kind);
@@ -107,20 +110,23 @@ static void *fill_kind(const struct k8c_kind *k, struct k8c_object *o, int r,
 		o->api_version = xstrdup(k->group_version);
 	if (ret_partial)
 		*ret_partial = r < 0;
+	if (transform)
+		transform(o);
 	return pack(o);
 }
 
-void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_partial)
+void *k8c_obj_decode_with(const struct k8c_kind *k, const cJSON *json,
+			  k8c_transform_fn transform, bool *ret_partial)
 {
 	struct k8c_object *o = k8c_obj_new(k->type);
 	struct field_errors errs = FIELD_ERRORS_INIT;
 	int r = k8c_decode(k->type, json, o, 0, "", &errs);
 	field_errors_release(&errs);
-	return fill_kind(k, o, r, ret_partial);
+	return finish(k, o, r, transform, ret_partial);
 }
 
-void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len,
-			  bool *ret_partial)
+void *k8c_obj_decode_text_with(const struct k8c_kind *k, const char *text, size_t len,
+			       k8c_transform_fn transform, bool *ret_partial)
 {
 	struct k8c_object *o = k8c_obj_new(k->type);
 	struct field_errors errs = FIELD_ERRORS_INIT;
@@ -130,5 +136,16 @@ void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len
 		k8c_obj_unref(o);
 		return NULL;
 	}
-	return fill_kind(k, o, r, ret_partial);
+	return finish(k, o, r, transform, ret_partial);
+}
+
+void *k8c_obj_decode(const struct k8c_kind *k, const cJSON *json, bool *ret_partial)
+{
+	return k8c_obj_decode_with(k, json, NULL, ret_partial);
+}
+
+void *k8c_obj_decode_text(const struct k8c_kind *k, const char *text, size_t len,
+			  bool *ret_partial)
+{
+	return k8c_obj_decode_text_with(k, text, len, NULL, ret_partial);
 }

@@ -107,7 +107,7 @@ static int typed_line(struct run *r, const char *line, size_t len)
 	size_t n;
 	if (k8c_watch_event_split(line, len, &ev.type, &text, &n) < 0)
 		return -ENOENT;
-	ev.typed = k8c_obj_decode_text(r->o->kind, text, n, &ev.partial);
+	ev.typed = k8c_obj_decode_text_with(r->o->kind, text, n, r->o->transform, &ev.partial);
 	if (!ev.typed)
 		return fail(r, -EPROTO, "malformed watch event");
 	return deliver(r, &ev);
@@ -130,7 +130,8 @@ static int on_line(const char *line, size_t len, void *userdata)
 		return result;
 	}
 	if (r->o->kind)
-		ev.typed = k8c_obj_decode(r->o->kind, ev.object, &ev.partial);
+		ev.typed = k8c_obj_decode_with(r->o->kind, ev.object, r->o->transform,
+					       &ev.partial);
 	return deliver(r, &ev);
 }
 

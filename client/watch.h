@@ -38,6 +38,14 @@ enum {
  */
 typedef int (*k8c_watch_fn)(struct k8c_watch_event *ev, void *userdata);
 
+/*
+ * A transform (client-go's TransformFunc): trims obj, an object just decoded
+ * and not seen by anyone yet (not packed, not shared), in place, before it is
+ * packed: it may k8c_release() and reset any member it drops. Pure; runs on
+ * the decoding thread. See k8c_informer_set_transform for what dropping means.
+ */
+typedef void (*k8c_transform_fn)(void *obj);
+
 struct k8c_watch_options {
 	const char
 		*path; /* collection path, may carry a query: "/api/v1/pods?labelSelector=a%3Db" */
@@ -51,6 +59,7 @@ struct k8c_watch_options {
 	 * usual layout, and an object that is not JSON ends the watch with -EPROTO.
 	 */
 	const struct k8c_kind *kind;
+	k8c_transform_fn transform; /* NULL, or applied to each decoded object (with kind) */
 	k8c_watch_fn fn;
 	void *userdata;
 };

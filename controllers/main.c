@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "client/component.h"
 #include "controllers/manager.h"
+#include "controllers/trim.h"
 
 static const char PROG[] = "k8c-controller-manager";
 
@@ -157,7 +158,7 @@ int main(int argc, char **argv)
 	pthread_t sig_thread;
 	int status = 1;
 
-	k8c_component_tune_malloc();
+	k8c_component_tune_malloc(K8C_MALLOC_NO_FASTBINS | K8C_MALLOC_FEW_ARENAS);
 	/* First of all, so that a SIGTERM during start-up is a clean stop too;
 	 * every thread inherits the mask and only signal_thread takes them. */
 	sigemptyset(&st.signals);
@@ -182,6 +183,8 @@ int main(int argc, char **argv)
 		.options = &f.options,
 		.recorders = controller_recorders_new(client),
 	};
+	k8c_informer_factory_set_transform(ctx.informers, k8c_kind_lookup("pods"),
+					   controllers_trim_pod);
 	if (!comp.leader_elect || start_election(&comp, &st, &le_client, &leader) == 0)
 		status = run(&ctx, &f, &st, comp.leader_elect);
 	k8c_leader_stop(leader); /* releases the Lease: a standby takes over at once */

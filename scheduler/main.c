@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 	struct k8c_component_options opts;
 	struct strbuf err = STRBUF_INIT;
 	struct scheduler_config cfg = { 0 };
+	k8c_component_tune_malloc(K8C_MALLOC_FEW_ARENAS);
 	k8c_component_options_init(&opts, "kube-scheduler", 50, 100);
 	if (k8c_component_parse(&opts, &argc, argv, &err) < 0 || parse_own(argc, argv, &cfg) < 0) {
 		if (err.len)

@@ -17,6 +17,7 @@
 #include "scheduler/filter.h"
 #include "scheduler/queue.h"
 #include "scheduler/score.h"
+#include "scheduler/trim.h"
 
 struct scheduler {
 	struct k8c_client *client;
@@ -310,6 +311,8 @@ struct scheduler *scheduler_new(struct k8c_client *client, const struct schedule
 	sched_cache_init(&s->cache);
 	s->queue = sched_queue_new();
 	s->factory = k8c_informer_factory_new(client, 0);
+	k8c_informer_factory_set_transform(s->factory, k8c_kind_lookup("pods"), sched_trim_pod);
+	k8c_informer_factory_set_transform(s->factory, k8c_kind_lookup("nodes"), sched_trim_node);
 	s->pods = k8c_informer_factory_get(s->factory, k8c_kind_lookup("pods"));
 	s->nodes = k8c_informer_factory_get(s->factory, k8c_kind_lookup("nodes"));
 	const struct k8c_informer_handlers ph = { pod_added, pod_updated, pod_deleted, s };

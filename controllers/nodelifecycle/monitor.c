@@ -9,9 +9,12 @@
 #include "api/codec.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "client/path.h"
+#include "client/typed.h"
 #include "controllers/apiwrite.h"
 #include "controllers/nodelifecycle/nodelifecycle_internal.h"
 #include "controllers/nodelifecycle/taints.h"
+#include "controllers/podutil.h"
 
 static const struct k8c_kind *core_kind(const char *resource)
 {
@@ -43,22 +46,57 @@ static int put(struct nodelifecycle *nlc, const struct k8c_kind *k, const void *
 	return r;
 }
 
-/* MarkPodsNotReady: every pod bound to the node gets Ready=False. */
+/*
+ * The pod as the API server has it now, into *ret (zeroed first): the cache
+ * holds pods trimmed to what the controllers read (controllers/trim.h), and
+ * a pods/status PUT carries the whole status. -ENOENT when it is gone or is
+ * another pod of that name by now.
+ */
+static int get_live_pod(struct nodelifecycle *nlc, const struct k8c_pod *cached,
+			struct k8c_pod *ret)
+{
+	const struct k8c_resource_path p = { .namespace = cached->metadata.namespace,
+					     .resource = "pods", .name = cached->metadata.name };
+	struct strbuf path = STRBUF_INIT;
+	k8c_path_append(&path, &p);
+	const struct k8c_request req = { .method = "GET", .path = path.buf };
+	memset(ret, 0, sizeof(*ret));
+	int r = k8c_typed_do(nlc->ctx->client, &req, &k8c_type_pod, ret, NULL);
+	strbuf_release(&path);
+	if (r == 0 && !streq_null(ret->metadata.uid, cached->metadata.uid))
+		r = -ENOENT;
+	return r;
+}
+
+/* True when the pod shows a Ready condition that is not False yet. */
+static bool shows_ready(const struct k8c_pod *pod)
+{
+	const struct k8c_pod_condition *c = podutil_ready_condition(pod);
+	return c && !streq_null(c->status, "False");
+}
+
+/*
+ * MarkPodsNotReady: every pod bound to the node gets Ready=False. Those the
+ * cache shows ready are read again first: their status is PUT whole.
+ */
 static int mark_pods(struct nodelifecycle *nlc, const char *node, int64_t now)
 {
 	void **pods;
 	size_t n = k8c_informer_by_index(nlc->pods, NLC_INDEX_NODE, node, &pods);
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct k8c_pod *p = k8c_dup(&k8c_type_pod, pods[i]);
-		if (node_health_mark_pod_not_ready(p, now)) {
-			int r = put(nlc, core_kind("pods"), p, "status", "the status");
+		struct k8c_pod p;
+		if (!shows_ready(pods[i]))
+			continue;
+		int r = get_live_pod(nlc, pods[i], &p);
+		if (r == 0 && node_health_mark_pod_not_ready(&p, now)) {
+			r = put(nlc, core_kind("pods"), &p, "status", "the status");
 			if (r == 0 && nlc->recorder)
-				k8c_recorder_eventf(nlc->recorder, p, "Warning", "NodeNotReady",
+				k8c_recorder_eventf(nlc->recorder, &p, "Warning", "NodeNotReady",
 						    "Node is not ready");
-			failed = r < 0 ? r : failed;
 		}
-		k8c_free(&k8c_type_pod, p);
+		failed = r < 0 && r != -ENOENT ? r : failed; /* a pod gone has nothing to mark */
+		k8c_release(&k8c_type_pod, &p);
 	}
 	k8c_obj_unref_array(pods, n);
 	return failed;

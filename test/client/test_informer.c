@@ -3,13 +3,14 @@
  * list in pages, events in order, the built-in and custom indexes, a field
  * selected informer, handlers added late, resync, a restarted API server
  * (with deletes made while the informer was away), 410 Expired, a prompt
- * stop, and the factory. Scale is in test_informer_scale.c.
+ * stop, the factory, and transforms. Scale is in test_informer_scale.c.
  */
 #include <signal.h>
 #include <stdatomic.h>
 
 #include <cjson/cJSON.h>
 
+#include "client/trim.h"
 #include "test/client/informer_fixture.h"
 #include "test/ktest.h"
 
@@ -475,5 +476,75 @@ TEST(factory_shares_one_informer_per_kind)
 	CHECK(index_is(p, "by-node", "n1", "default/fp"));
 	k8c_informer_factory_stop(fac);
 	k8c_informer_factory_free(fac);
+	fixture_stop(&f);
+}
+
+/* A transform for the test: pods keep their containers' names, nothing else of them. */
+static void drop_container_details(void *obj)
+{
+	struct k8c_pod *p = obj;
+	for (size_t i = 0; i < p->spec.n_containers; i++) {
+		struct k8c_container *c = &p->spec.containers[i], keep = { 0 };
+		K8C_TRIM_MOVE(&keep, c, name);
+		k8c_trim_keep(&k8c_type_container, c, &keep);
+	}
+}
+
+/* Nodes keep their name only (and kind, apiVersion). */
+static void name_only(void *obj)
+{
+	struct k8c_node *n = obj, keep = { 0 };
+	K8C_TRIM_MOVE(&keep, n, kind);
+	K8C_TRIM_MOVE(&keep, n, api_version);
+	K8C_TRIM_MOVE(&keep.metadata, &n->metadata, name);
+	k8c_trim_keep(&k8c_type_node, n, &keep);
+}
+
+static bool trimmed_pod(struct k8c_informer *inf, const char *name)
+{
+	struct k8c_pod *p = k8c_informer_get_by_name(inf, "default", name);
+	bool ok = p && p->spec.n_containers == 1 && p->spec.containers[0].name &&
+		  !p->spec.containers[0].image && !p->spec.containers[0].resources &&
+		  streq_null(p->metadata.name, name) && p->metadata.uid;
+	k8c_obj_unref(p);
+	return ok;
+}
+
+TEST(transform_trims_every_object_before_the_cache)
+{
+	struct fixture f;
+	fixture_start(&f, NULL);
+	REQUIRE(pod_create(f.c, "default", "listed", NULL, NULL, NULL) == 0);
+	REQUIRE(node_create(f.c, "n1") == 0);
+	struct k8c_informer_factory *fac = k8c_informer_factory_new(f.ic, 0);
+	const struct k8c_kind *pods = k8c_kind_by_resource("", "v1", "pods");
+	const struct k8c_kind *nodes = k8c_kind_by_resource("", "v1", "nodes");
+	struct k8c_informer *p = k8c_informer_factory_get(fac, pods);
+	/* for an informer made already, and for one made later */
+	CHECK_INT(k8c_informer_factory_set_transform(fac, pods, drop_container_details), 0);
+	CHECK_INT(k8c_informer_factory_set_transform(fac, nodes, name_only), 0);
+	struct k8c_informer *n = k8c_informer_factory_get(fac, nodes);
+	struct recorder rec;
+	recorder_init(&rec);
+	struct k8c_informer_handlers h = recorder_handlers(&rec);
+	REQUIRE(k8c_informer_add_handlers(p, &h) == 0);
+	REQUIRE(k8c_informer_factory_start(fac) == 0);
+	REQUIRE(k8c_informer_factory_wait_synced(fac, 10000));
+	CHECK(trimmed_pod(p, "listed"));
+	CHECK_INT(k8c_informer_set_transform(p, NULL), -EBUSY);
+	CHECK_INT(k8c_informer_factory_set_transform(fac, pods, NULL), -EBUSY);
+
+	/* watch events too, and handlers see the trimmed object */
+	REQUIRE(pod_create(f.c, "default", "watched", NULL, NULL, NULL) == 0);
+	REQUIRE(pod_set_label(f.c, "default", "watched", "2", NULL) == 0);
+	CHECK(WAIT_FOR(recorder_has(&rec, "update default/watched v=1>v=2"), 10000));
+	CHECK(trimmed_pod(p, "watched"));
+	struct k8c_node *node = k8c_informer_get(n, "n1");
+	REQUIRE(node);
+	CHECK_STR(node->kind, "Node");
+	CHECK(!node->metadata.uid && !node->metadata.resource_version);
+	k8c_obj_unref(node);
+	k8c_informer_factory_free(fac);
+	recorder_release(&rec);
 	fixture_stop(&f);
 }

@@ -406,6 +406,7 @@ class Tests:
                     "effect": "NoExecute"}]
         self.create(PODS, pod("stays", {"n": "1"}, node="n1", tolerations=forever))
         self.set_pod_status("default", "stays", True)
+        self.merge_patch(PODS + "/stays/status", {"status": {"hostIP": "10.0.0.9"}})
         tol = self.get(PODS + "/" + evictee)["spec"].get("tolerations", [])
         t.check({"key": "node.kubernetes.io/unreachable", "operator": "Exists",
                  "effect": "NoExecute", "tolerationSeconds": TOLERATION_S} in tol,
@@ -423,6 +424,12 @@ class Tests:
                 "and the NoSchedule one")
         wait_for("pods marked not ready", lambda: self.pod_ready(evictee) == ["False"] and
                  self.pod_ready("stays") == ["False"], timeout=10)
+        # the controller's cache holds pods without their image or hostIP: marking one not
+        # ready (a PUT of its whole status) must not lose what the cache dropped
+        stays = self.get(PODS + "/stays")
+        t.eq(stays["spec"]["containers"][0].get("image"), "k8c.local/busybox",
+             "marking the pod not ready kept its spec")
+        t.eq(stays["status"].get("hostIP"), "10.0.0.9", "and the rest of its status")
         wait_for("pod evicted after its tolerationSeconds", lambda: (
             self.get(PODS + "/" + evictee) or {"metadata": {"deletionTimestamp": "gone"}})[
             "metadata"].get("deletionTimestamp"), timeout=TOLERATION_S + 10)
