@@ -81,12 +81,14 @@ static size_t count(const char *hay, const char *needle)
 #define CHECK_HAS(hay, needle)                                                                     \
 	do {                                                                                       \
 		if (!strstr((hay), (needle)))                                                      \
-			ktest_fail(__FILE__, __LINE__, "missing [%s] in:\n%s", (needle), (hay));   \
+			ktest_fail(__FILE__, __LINE__, "missing [%s] in:\n%s", (needle),          \
+				   str_or_empty(hay));                                             \
 	} while (0)
 #define CHECK_HASNT(hay, needle)                                                                   \
 	do {                                                                                       \
 		if (strstr((hay), (needle)))                                                       \
-			ktest_fail(__FILE__, __LINE__, "unexpected [%s] in:\n%s", (needle), (hay)); \
+			ktest_fail(__FILE__, __LINE__, "unexpected [%s] in:\n%s", (needle),       \
+				   str_or_empty(hay));                                             \
 	} while (0)
 
 static const char web_svc[] =
