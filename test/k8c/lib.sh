@@ -88,44 +88,7 @@ same_rw() {
   [ "$A" = "$B" ] || _fail "k8c $* differs from kubectl:"$'\n'"$(diff <(echo "$A") <(echo "$B"))"
 }
 
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/manifests.sh"
+
 # manifest IMAGE WITH_ENV_B: a Deployment, a Service and a ConfigMap named web/web/conf.
-manifest() {
-  cat <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: $1
-        env:
-        - {name: A, value: "1"}
-$( [ "$2" = yes ] && echo '        - {name: B, value: "2"}' )
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  selector: {app: web}
-  ports:
-  - port: 80
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: conf}
-data: {a: "1", b: "2"}
-YAML
-}
+manifest() { web_manifest "$1" "$2" yes; }

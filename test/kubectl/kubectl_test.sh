@@ -8,6 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../hack/lib.sh"
 source "$here/../lib/checks.sh"
+source "$here/../lib/manifests.sh"
 
 apiserver=$1
 backend=${2:-sqlite}
@@ -33,48 +34,14 @@ wait_for 20 "k8c-apiserver /readyz" curl -sf "$server/readyz"
 export KUBECONFIG=/dev/null HOME="$work"
 kc() { "$kubectl_bin" --server "$server" "$@"; }
 
-manifest() { # manifest IMAGE WITH_ENV_B
-  cat <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: $1
-        env:
-        - {name: A, value: "1"}
-$( [ "$2" = yes ] && echo '        - {name: B, value: "2"}' )
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-  - port: 80
-YAML
-}
 
 begin_case apply_created
-manifest k8c.local/busybox:1 yes >"$work/web.yaml"
+web_manifest k8c.local/busybox:1 yes >"$work/web.yaml"
 out=$(kc apply -f "$work/web.yaml" 2>&1)
 check_eq "$out" $'deployment.apps/web created\nservice/web created' "first apply creates"
 
 begin_case apply_configured
-manifest k8c.local/busybox:2 no >"$work/web.yaml"
+web_manifest k8c.local/busybox:2 no >"$work/web.yaml"
 out=$(kc apply -f "$work/web.yaml" 2>&1)
 check_eq "$out" $'deployment.apps/web configured\nservice/web unchanged' "second apply configures"
 check_eq "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" \
