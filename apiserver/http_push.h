@@ -1,7 +1,9 @@
 /*
- * http_push.h - the pusher: the thread of an HTTP server that writes every
- * pushed stream (http.h, http_respond_push) to its socket. Internal to the
- * HTTP layer (http.c, http_push.c, http_out.c).
+ * http_push.h - the HTTP layer's insides, shared by http.c, http_push.c,
+ * http_stream.c and http_out.c: the pusher (the thread of an HTTP server that
+ * writes every pushed stream, http_respond_push, to its socket), suspending
+ * and resuming connections whose streams are written by threads of ours, and
+ * struct http_out.
  */
 #ifndef K8C_APISERVER_HTTP_PUSH_H
 #define K8C_APISERVER_HTTP_PUSH_H
