@@ -23,7 +23,7 @@
  * there are more threads than cores: enough for group commits of dozens of
  * writes, few enough that 1,000 nodes' connections do not cost 2,000
  * threads (measured with 64 clients: 32 threads used 16% less CPU than a
- * thread per connection, 8 threads 13% more, 64 about the same as 32).
+ * thread per connection, 64 about the same as 32 or a little more).
  */
 #define HTTP_EVENT_THREADS 32
 /*
