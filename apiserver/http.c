@@ -52,36 +52,49 @@ struct http_server {
 	size_t n_pushers;
 	atomic_size_t next_pusher; /* streams go to the pushers in turn */
 	http_handler_fn handler;
-	http_long_fn long_running;
 	void *ctx;
 	int port;
 };
 
-int http_connection_fd(struct MHD_Connection *conn)
+/* The socket of conn, or -1. */
+static int connection_fd(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	return ci ? ci->connect_fd : -1;
 }
 
-void http_uncork(int fd)
-{
-	int zero = 0, one = 1;
-
-	/* libmicrohttpd may have corked the socket for the body it expects to send itself */
-	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
 
 bool http_server_stopping(const struct http_server *s)
 {
 	return atomic_load(&s->stopping);
 }
 
-void http_suspend(struct http_server *s, struct MHD_Connection *conn)
+/* Suspends conn (from one of libmicrohttpd's callbacks), counted until http_resume. */
+static void suspend(struct http_server *s, struct MHD_Connection *conn)
 {
 	atomic_fetch_add(&s->suspended, 1);
 	MHD_suspend_connection(conn);
+}
+
+int http_take_over(struct http_server *s, struct MHD_Connection *conn)
+{
+	int fd = connection_fd(conn), zero = 0, one = 1;
+
+	if (fd < 0)
+		return -1;
+	/* libmicrohttpd may have corked the socket for the body it expects to send itself */
+	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	suspend(s, conn);
+	return fd;
+}
+
+ssize_t http_stream_end(bool over, bool failed)
+{
+	if (!over)
+		return 0;
+	return failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
 }
 
 void http_resume(struct http_server *s, struct MHD_Connection *conn)
@@ -173,7 +186,7 @@ void http_respond_stream(struct http_request *r, int code, const char *content_t
 
 bool http_client_gone(const struct http_request *r)
 {
-	int fd = http_connection_fd(r->conn);
+	int fd = connection_fd(r->conn);
 	if (fd < 0)
 		return true;
 	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
@@ -256,21 +269,25 @@ static enum MHD_Result begin(struct http_server *s, struct MHD_Connection *conn,
 	return MHD_YES;
 }
 
-static void run_handler(struct http_request *r)
-{
-	r->server->handler(r->server->ctx, r);
-	if (!r->responded)
-		http_respond(r, 500, "text/plain", xstrdup("no response"), 11);
-}
-
-/* A long request's handler, on a worker thread; its answer waits in r->answer. */
+/* What http_run_on_worker handed over, on a worker thread; its answer waits in r->answer. */
 static void run_on_worker(void *arg)
 {
 	struct http_request *r = arg;
 	struct http_server *s = r->server;
 
-	run_handler(r);
+	r->worker_fn(r->worker_arg);
+	if (!r->responded)
+		http_respond(r, 500, "text/plain", xstrdup("no response"), 11);
 	http_resume(s, r->conn); /* r may be freed from here on */
+}
+
+void http_run_on_worker(struct http_request *r, void (*fn)(void *arg), void *arg)
+{
+	r->on_worker = true;
+	r->worker_fn = fn;
+	r->worker_arg = arg;
+	suspend(r->server, r->conn);
+	http_workers_submit(r->server->workers, run_on_worker, r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -297,15 +314,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->responded)
 		return MHD_YES;
-	if (atomic_load(&s->stopping)) {
+	if (atomic_load(&s->stopping))
 		http_respond(r, 503, "text/plain", xstrdup("shutting down"), 13);
-	} else if (!s->long_running(s->ctx, r)) {
-		run_handler(r);
-	} else {
-		r->on_worker = true;
-		http_suspend(s, conn);
-		http_workers_submit(s->workers, run_on_worker, r);
-	}
+	else
+		s->handler(s->ctx, r);
+	if (!r->responded && !r->on_worker)
+		http_respond(r, 500, "text/plain", xstrdup("no response"), 11);
 	return MHD_YES;
 }
 
@@ -323,14 +337,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 int http_server_start(const char *bind_address, int port, http_handler_fn handler,
-		      http_long_fn long_running, void *ctx, struct http_server **ret_server)
+		      void *ctx, struct http_server **ret_server)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	if (inet_pton(AF_INET, bind_address, &addr.sin_addr) != 1)
 		return -EINVAL;
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	s->handler = handler;
-	s->long_running = long_running;
 	s->ctx = ctx;
 	int r = start_pushers(s);
 	if (r < 0) {

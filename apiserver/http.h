@@ -5,15 +5,17 @@
  * (HTTP_EVENT_THREADS in http.c), and run each request's handler on the
  * connection's event thread, so an idle connection costs no thread and a
  * request no hand-over between threads. A handler may wait for a moment
- * (for a group commit, for etcd, for the watch cache to catch up), holding
- * up that thread's other connections meanwhile; requests the server says are
- * long (http_long_fn: lists, pod logs) run on worker threads instead, with
- * their connections suspended until they have answered. Watch streams are
+ * (for a group commit, for the watch cache to catch up), holding up that
+ * thread's other connections meanwhile; one that may take long (a list, a
+ * pod's log, an etcd round trip) hands the rest of its work to a worker
+ * thread instead (http_run_on_worker), with the connection suspended until
+ * it has answered. Watch streams are
  * written by the server's pusher threads (http_respond_push), pod log streams
  * by a thread each (http_respond_stream). A request's body is collected whole
  * (up to HTTP_MAX_BODY bytes; larger ones are answered 413 without being kept
  * in memory) and then the handler runs once. It must answer exactly once with
- * http_respond*(), from the calling thread.
+ * http_respond*(), from the calling thread (or hand the request over with
+ * http_run_on_worker).
  */
 #ifndef K8C_APISERVER_HTTP_H
 #define K8C_APISERVER_HTTP_H
@@ -45,8 +47,10 @@ struct http_request {
 	int64_t start_ns; /* monotonic, when the request arrived */
 	int status;       /* the status code answered, for metrics */
 	/* the HTTP layer's */
-	bool on_worker;              /* the handler runs on a worker thread */
+	bool on_worker;              /* handed over: answered from a worker thread */
 	struct MHD_Response *answer; /* a worker's answer, queued once the connection resumes */
+	void (*worker_fn)(void *arg); /* what the worker runs */
+	void *worker_arg;
 };
 
 /* The value of query parameter name (URL-decoded, borrowed), or NULL. */
@@ -130,17 +134,20 @@ void http_out_add_ref(struct http_out *out, const void *data, size_t len, void (
 /* Called once per complete request (body collected); must answer it. */
 typedef void (*http_handler_fn)(void *ctx, struct http_request *r);
 /*
- * True when r may take long (a list of thousands of objects, a proxied log):
- * its handler then runs on a worker thread rather than on the event thread.
+ * From a handler, instead of answering r: suspends r's connection and runs
+ * fn(arg) on a worker thread, where it may block (a list of thousands of
+ * objects, a proxied log, an etcd round trip) without holding up the event
+ * thread's other connections; fn must answer r exactly once (a 500 is sent
+ * if it does not). r stays valid until fn returns.
  */
-typedef bool (*http_long_fn)(void *ctx, const struct http_request *r);
+void http_run_on_worker(struct http_request *r, void (*fn)(void *arg), void *arg);
 
 /*
  * Starts serving on bind_address:port (port 0 picks a free one; see
  * http_server_port). Returns 0 and the server, or a negative errno.
  */
 int http_server_start(const char *bind_address, int port, http_handler_fn handler,
-		      http_long_fn long_running, void *ctx, struct http_server **ret_server);
+		      void *ctx, struct http_server **ret_server);
 /* The port actually listened on. */
 int http_server_port(const struct http_server *s);
 /*

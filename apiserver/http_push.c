@@ -19,8 +19,6 @@
 #include "apiserver/http_push.h"
 
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/epoll.h>
@@ -350,7 +348,6 @@ static bool hand_over(struct http_push *p)
 {
 	struct epoll_event ev = { .events = EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = p };
 
-	http_uncork(p->fd);
 	/* under the lock: a stream the pusher ends at once is not reaped before it is registered */
 	pthread_mutex_lock(&p->pu->lock);
 	bool ok = !p->pu->stopping && epoll_ctl(p->pu->ep, EPOLL_CTL_ADD, p->fd, &ev) == 0;
@@ -375,16 +372,13 @@ static ssize_t push_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	(void)pos, (void)buf, (void)max;
 	if (p->started)
-		return !atomic_load(&p->over) ? 0 :
-		       p->failed ? MHD_CONTENT_READER_END_WITH_ERROR :
-				   MHD_CONTENT_READER_END_OF_STREAM;
+		return http_stream_end(atomic_load(&p->over), p->failed);
 	p->started = true;
-	p->fd = http_connection_fd(p->conn);
+	p->fd = http_take_over(p->server, p->conn); /* suspended before the pusher can resume it */
 	if (p->fd < 0) {
 		p->ops->release(p->ctx);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
-	http_suspend(p->server, p->conn); /* before the pusher can resume it */
 	if (!hand_over(p)) {
 		p->failed = true;
 		atomic_store(&p->over, true);

@@ -27,18 +27,27 @@ void http_pusher_stop(struct http_pusher *pu);
 /* Frees a stopped pu, once no stream can be handed to it. NULL-safe. */
 void http_pusher_free(struct http_pusher *pu);
 
-/* The socket of conn, or -1. */
-int http_connection_fd(struct MHD_Connection *conn);
-/* Undoes libmicrohttpd's corking of fd, before writing a stream to it ourselves. */
-void http_uncork(int fd);
 /*
- * Suspends conn (from one of libmicrohttpd's callbacks) / resumes it (any
- * thread), counting the suspended connections of s, which must all be
- * resumed before the daemon stops. After http_resume the connection's
- * request and response may be freed at any moment.
+ * From the content callback of a response whose body a thread of ours
+ * writes (pushed and pod-log streams): suspends conn and returns its socket,
+ * uncorked, to write the body's chunks to; -1 (nothing suspended) when it
+ * has none. Once the body is written, http_resume(s, conn) gives the
+ * connection back; the callback, asked again, answers http_stream_end().
  */
-void http_suspend(struct http_server *s, struct MHD_Connection *conn);
+int http_take_over(struct http_server *s, struct MHD_Connection *conn);
+/*
+ * Resumes conn (any thread), suspended by http_take_over or
+ * http_run_on_worker; every suspended connection must be resumed before the
+ * daemon stops. From here on the connection's request and response may be
+ * freed at any moment.
+ */
 void http_resume(struct http_server *s, struct MHD_Connection *conn);
+/*
+ * What such a content callback answers when asked again: 0 (ask later)
+ * until the stream is handed back (over), then its end, with an error
+ * (the connection closed) when failed.
+ */
+ssize_t http_stream_end(bool over, bool failed);
 
 /* True once http_server_stop has begun. */
 bool http_server_stopping(const struct http_server *s);

@@ -12,8 +12,6 @@
 #include "apiserver/http_push.h"
 
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -114,15 +112,11 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	(void)pos, (void)buf, (void)max;
 	if (s->started)
-		return !atomic_load(&s->over) ? 0 :
-		       s->failed ? MHD_CONTENT_READER_END_WITH_ERROR :
-				   MHD_CONTENT_READER_END_OF_STREAM;
+		return http_stream_end(atomic_load(&s->over), s->failed);
 	s->started = true;
-	s->fd = http_connection_fd(s->conn);
+	s->fd = http_take_over(s->server, s->conn);
 	if (s->fd < 0)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
-	http_uncork(s->fd);
-	http_suspend(s->server, s->conn);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &a, stream_main, s)) {
